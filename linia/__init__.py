@@ -1,0 +1,1 @@
+"""Linia: an open-source IT service desk."""

@@ -1,0 +1,18 @@
+"""Test settings: the production module with fast, isolated overrides."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("LINIA_VAR_DIR", tempfile.mkdtemp(prefix="linia-test-"))
+
+from .settings import *  # noqa: F403
+from .settings import HUEY, VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}
+MEDIA_ROOT = Path(VAR_DIR) / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

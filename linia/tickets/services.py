@@ -1,0 +1,674 @@
+"""Writes for tickets: the only code that changes a ticket, its thread or its history.
+
+Each public service is one transaction: it checks permission (the ticket must be visible to
+the actor), then the workflow, then the input; it writes, records one `TicketEvent` per
+change, and leaves every side effect to the event handlers that run after commit.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linia.accounts.models import Team
+from linia.core.access import SYSTEM_ACTOR, Actor, Role
+from linia.core.errors import Forbidden, Invalid, NotFound, TooLarge
+from linia.directory.models import Contact, Organization
+
+from . import events, queries, workflow
+from .models import (
+    Attachment,
+    Category,
+    Channel,
+    Level,
+    Message,
+    Priority,
+    PriorityRule,
+    Ticket,
+    TicketCounter,
+    TicketType,
+)
+from .timeline import record_event
+from .workflow import TicketStatus
+
+DEFAULT_MATRIX: dict[tuple[str, str], str] = {
+    ("high", "high"): "P1",
+    ("high", "medium"): "P2",
+    ("high", "low"): "P3",
+    ("medium", "high"): "P2",
+    ("medium", "medium"): "P3",
+    ("medium", "low"): "P4",
+    ("low", "high"): "P3",
+    ("low", "medium"): "P4",
+    ("low", "low"): "P4",
+}
+MAX_SUBJECT = 250
+MAX_BODY = 100_000
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file handed to a service by any interface (upload, e-mail part, API)."""
+
+    name: str
+    content: File  # type: ignore[type-arg]
+    size: int
+    content_type: str = ""
+
+
+# --- helpers (never open a transaction) -----------------------------------------------------
+
+
+def priority_for(impact: str, urgency: str) -> str:
+    """The priority the administrators' impact × urgency matrix gives."""
+    cell = PriorityRule.objects.filter(impact=impact, urgency=urgency).values_list(
+        "priority", flat=True
+    )
+    return cell.first() or DEFAULT_MATRIX[(impact, urgency)]
+
+
+def _lock_ticket(actor: Actor, number: int) -> Ticket:
+    """The visible ticket, locked for update (NotFound if the actor cannot see it)."""
+    ticket = (
+        queries.visible_tickets(actor)
+        .select_for_update(of=("self",))
+        .select_related("organization", "requester", "assignee", "team", "category")
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(_("Ticket not found."))
+    return ticket
+
+
+def _require_staff(actor: Actor) -> None:
+    if not actor.is_staff:
+        raise Forbidden(_("Only service desk staff can do this."))
+
+
+def _next_number() -> int:
+    """The next ticket number. The UPDATE takes the counter row's lock until our transaction
+    ends, so concurrent creators queue here and numbers are never repeated or reused (the
+    counter row is created by migration tickets/0002)."""
+    counter = TicketCounter.objects.filter(name="ticket")
+    if not counter.update(value=F("value") + 1):
+        TicketCounter.objects.create(name="ticket", value=settings.LINIA_FIRST_TICKET_NUMBER)
+    return counter.values_list("value", flat=True).get()
+
+
+def _check_choice(value: str, choices: type[TicketType | Level | Priority], what: str) -> str:
+    if value not in choices.values:
+        raise Invalid(
+            _("“%(value)s” is not a valid %(what)s; use one of: %(choices)s.")
+            % {"value": value, "what": what, "choices": ", ".join(choices.values)},
+            code=f"invalid_{what}",
+        )
+    return value
+
+
+def _clean_text(value: str, *, limit: int, what: str, required: bool = True) -> str:
+    value = (value or "").replace("\x00", "").strip()
+    if required and not value:
+        raise Invalid(_("The %(what)s is required.") % {"what": what}, code=f"{what}_required")
+    if len(value) > limit:
+        raise Invalid(
+            _("The %(what)s is too long (%(length)d characters; the limit is %(limit)d).")
+            % {"what": what, "length": len(value), "limit": limit},
+            code=f"{what}_too_long",
+        )
+    return value
+
+
+def _default_team(*, organization_id: int, tier: int) -> Team | None:
+    """The first active team at `tier` that serves the organization (or serves everyone)."""
+    dedicated = Team.objects.filter(
+        tier=tier, is_active=True, organizations=organization_id
+    ).order_by("name")
+    return dedicated.first() or (
+        Team.objects.filter(tier=tier, is_active=True, serves_all_organizations=True)
+        .order_by("name")
+        .first()
+    )
+
+
+def _resolve_requester(
+    actor: Actor, *, organization_id: int | None, requester: int | str | None
+) -> tuple[Organization, Contact]:
+    """Who the ticket is for. Clients file for themselves (a client manager may name a
+    colleague); staff name the organization and requester, an unknown e-mail becoming a new
+    contact of that organization."""
+    if actor.is_client:
+        if actor.contact_id is None or actor.organization_id is None:
+            raise Forbidden(_("Your account is not linked to an organization."))
+        contact_id = actor.contact_id
+        if requester not in (None, "") and actor.role == Role.CLIENT_MANAGER:
+            contact = _find_contact(actor.organization_id, requester)
+            contact_id = contact.pk
+        contact = Contact.objects.select_related("organization").get(pk=contact_id)
+        return contact.organization, contact
+    if requester in (None, ""):
+        raise Invalid(_("Name the requester (a contact id or an e-mail address)."),
+                      code="requester_required")
+    if isinstance(requester, int) or str(requester).isdigit():
+        contact = Contact.objects.select_related("organization").filter(pk=int(requester)).first()
+        if contact is None or not _may_serve(actor, contact.organization_id):
+            raise NotFound(_("Requester not found."))
+        if organization_id and contact.organization_id != organization_id:
+            raise Invalid(_("The requester belongs to another organization."),
+                          code="requester_organization_mismatch")
+        return contact.organization, contact
+    email = str(requester).strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise Invalid(_("“%(value)s” is not an e-mail address.") % {"value": requester},
+                      code="invalid_requester")
+    known = Contact.objects.select_related("organization").filter(email__iexact=email)
+    if organization_id:
+        known = known.filter(organization_id=organization_id)
+    contact = known.order_by("pk").first()
+    if contact is not None:
+        if not _may_serve(actor, contact.organization_id):
+            raise NotFound(_("Requester not found."))
+        return contact.organization, contact
+    if not organization_id:
+        raise Invalid(_("This e-mail address is unknown; name the organization too."),
+                      code="organization_required")
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None or not _may_serve(actor, organization.pk):
+        raise NotFound(_("Organization not found."))
+    contact = Contact.objects.create(
+        organization=organization, full_name=email.split("@")[0], email=email
+    )
+    return organization, contact
+
+
+def _find_contact(organization_id: int, key: int | str) -> Contact:
+    contacts = Contact.objects.filter(organization_id=organization_id)
+    contact = (
+        contacts.filter(pk=int(key)).first()
+        if isinstance(key, int) or str(key).isdigit()
+        else contacts.filter(email__iexact=str(key).strip()).first()
+    )
+    if contact is None:
+        raise NotFound(_("Requester not found."))
+    return contact
+
+
+def _may_serve(actor: Actor, organization_id: int) -> bool:
+    if actor.sees_all_organizations:
+        return True
+    if actor.is_client:
+        return actor.organization_id == organization_id
+    return organization_id in (actor.served_organization_ids or frozenset())
+
+
+def _store_files(
+    ticket: Ticket, message: Message | None, files: list[IncomingFile], actor: Actor,
+    *, is_internal: bool,
+) -> list[Attachment]:
+    if len(files) > settings.LINIA_MAX_ATTACHMENTS_PER_MESSAGE:
+        raise Invalid(
+            _("Too many files: at most %(limit)d per message.")
+            % {"limit": settings.LINIA_MAX_ATTACHMENTS_PER_MESSAGE},
+            code="too_many_attachments",
+        )
+    stored = []
+    for incoming in files:
+        name = _safe_filename(incoming.name)
+        _check_file(name, incoming.size)
+        content_type = incoming.content_type or mimetypes.guess_type(name)[0] or ""
+        attachment = Attachment(
+            ticket=ticket,
+            message=message,
+            filename=name,
+            content_type=(content_type or "application/octet-stream")[:120],
+            size=incoming.size,
+            is_internal=is_internal,
+            uploaded_by_id=actor.user_id,
+        )
+        attachment.file.save(name, incoming.content, save=False)
+        attachment.save()
+        record_event(
+            ticket, events.ATTACHMENT_ADDED, actor=actor, new=name, is_internal=is_internal,
+            payload={"attachment_id": attachment.pk, "size": incoming.size},
+        )
+        stored.append(attachment)
+    return stored
+
+
+def _safe_filename(name: str) -> str:
+    name = PurePath((name or "").replace("\\", "/")).name.replace("\x00", "").strip()
+    name = "".join(ch for ch in name if ch.isprintable())
+    return (name or "attachment")[-200:]
+
+
+def _check_file(name: str, size: int) -> None:
+    limit = settings.LINIA_MAX_ATTACHMENT_BYTES
+    if size > limit:
+        raise TooLarge(
+            _("“%(name)s” is too large (%(size)s MB; the limit is %(limit)s MB).")
+            % {"name": name, "size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"},
+            code="attachment_too_large",
+        )
+    if size == 0:
+        raise Invalid(_("“%(name)s” is empty.") % {"name": name}, code="attachment_empty")
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    if extension in settings.LINIA_BLOCKED_ATTACHMENT_EXTENSIONS:
+        raise Invalid(
+            _("Files of type .%(extension)s are not accepted.") % {"extension": extension},
+            code="attachment_type_blocked",
+        )
+
+
+def validate_files(files: list[IncomingFile]) -> None:
+    """Check files before a ticket is created, so a bad file fails the request cleanly."""
+    for incoming in files:
+        _check_file(_safe_filename(incoming.name), incoming.size)
+
+
+# --- services ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_ticket(
+    *,
+    actor: Actor,
+    subject: str,
+    description: str = "",
+    type: str = TicketType.INCIDENT,
+    category_id: int | None = None,
+    impact: str | None = None,
+    urgency: str | None = None,
+    priority: str | None = None,
+    organization_id: int | None = None,
+    requester: int | str | None = None,
+    channel: str = Channel.PORTAL,
+    received_at: datetime | None = None,
+    files: list[IncomingFile] | None = None,
+) -> Ticket:
+    """Register a request: number, time stamp, channel, routing by category, priority by the
+    matrix. Records ticket.created (and attachment rows) on commit.
+
+    Raises Invalid, Forbidden, NotFound, TooLarge.
+    """
+    subject = _clean_text(subject, limit=MAX_SUBJECT, what="subject")
+    description = _clean_text(description, limit=MAX_BODY, what="description", required=False)
+    _check_choice(type, TicketType, "type")
+    _check_choice(channel, Channel, "channel")
+    impact = _check_choice(impact or Level.MEDIUM, Level, "impact")
+    urgency = _check_choice(urgency or Level.MEDIUM, Level, "urgency")
+    if priority is not None and not actor.is_staff:
+        raise Forbidden(_("Only service desk staff can set the priority directly."))
+    priority = _check_choice(priority, Priority, "priority") if priority else priority_for(
+        impact, urgency
+    )
+    now = timezone.now()
+    if received_at is not None:
+        if timezone.is_naive(received_at):
+            raise Invalid(_("The time received needs a time zone."), code="received_at_naive")
+        if received_at > now + timedelta(minutes=5):
+            raise Invalid(_("The time received cannot be in the future."),
+                          code="received_at_future")
+    category = None
+    if category_id is not None:
+        category = Category.objects.filter(pk=category_id, is_active=True).first()
+        if category is None:
+            raise Invalid(_("Unknown category."), code="invalid_category")
+    organization, contact = _resolve_requester(
+        actor, organization_id=organization_id, requester=requester
+    )
+    if not organization.is_active:
+        raise Invalid(_("This organization is not active."), code="organization_inactive")
+    files = files or []
+    validate_files(files)
+    tier = category.default_tier if category else 1
+    team = (category.default_team if category else None) or _default_team(
+        organization_id=organization.pk, tier=tier
+    )
+    ticket = Ticket.objects.create(
+        number=_next_number(),
+        subject=subject,
+        description=description,
+        type=type,
+        category=category,
+        impact=impact,
+        urgency=urgency,
+        priority=priority,
+        tier=team.tier if team else tier,
+        team=team,
+        organization=organization,
+        requester=contact,
+        created_by_id=actor.user_id,
+        channel=channel,
+        received_at=received_at or now,
+    )
+    record_event(
+        ticket, events.TICKET_CREATED, actor=actor, new=ticket.number,
+        payload={"channel": channel, "priority": priority, "tier": ticket.tier},
+    )
+    if files:
+        _store_files(ticket, None, files, actor, is_internal=False)
+    return ticket
+
+
+@transaction.atomic
+def add_message(
+    *,
+    actor: Actor,
+    number: int,
+    body: str,
+    is_internal: bool = False,
+    channel: str = Channel.PORTAL,
+    files: list[IncomingFile] | None = None,
+) -> Message:
+    """Add a public reply or an internal note (staff only).
+
+    A requester's reply resumes a pending ticket and reopens a resolved one; the first public
+    staff reply is the first response and starts work on a new ticket. Records
+    ticket.message_added on commit. Raises NotFound, Forbidden, Conflict, Invalid, TooLarge.
+    """
+    ticket = _lock_ticket(actor, number)
+    body = _clean_text(body, limit=MAX_BODY, what="message")
+    if is_internal and not actor.is_staff:
+        raise Forbidden(_("Only service desk staff can add internal notes."))
+    if ticket.status in workflow.FINAL_STATUSES and not actor.is_staff:
+        raise workflow.TransitionNotAllowed(
+            _("This request is closed. Please submit a new request."), code="ticket_closed"
+        )
+    _check_choice(channel, Channel, "channel")
+    message = Message.objects.create(
+        ticket=ticket,
+        author_id=actor.user_id,
+        author_name=actor.name,
+        is_from_staff=actor.is_staff,
+        body=body,
+        is_internal=is_internal,
+        channel=channel,
+    )
+    if files:
+        _store_files(ticket, message, files, actor, is_internal=is_internal)
+    now = timezone.now()
+    ticket.message_count = F("message_count") + 1
+    update_fields = ["message_count", "updated_at"]
+    if actor.is_staff and not is_internal and ticket.first_response_at is None:
+        ticket.first_response_at = now
+        update_fields.append("first_response_at")
+    ticket.save(update_fields=update_fields)
+    ticket.refresh_from_db(fields=["message_count"])
+    record_event(
+        ticket, events.MESSAGE_ADDED, actor=actor, is_internal=is_internal,
+        payload={"message_id": message.pk, "internal": is_internal, "from_staff": actor.is_staff},
+    )
+    if not is_internal:
+        _follow_up_status(ticket, actor)
+    return message
+
+
+def _follow_up_status(ticket: Ticket, actor: Actor) -> None:
+    """The status a public message implies, through the workflow like any other change."""
+    if actor.is_client:
+        if ticket.status == TicketStatus.PENDING:
+            _apply_transition(ticket, TicketStatus.IN_PROGRESS, actor,
+                              note=_("The requester replied."))
+        elif ticket.status == TicketStatus.RESOLVED:
+            _apply_transition(ticket, TicketStatus.IN_PROGRESS, actor,
+                              note=_("The requester replied after the resolution."))
+    elif ticket.status in {TicketStatus.NEW, TicketStatus.OPEN}:
+        _apply_transition(ticket, TicketStatus.IN_PROGRESS, actor, note="")
+
+
+@transaction.atomic
+def change_status(
+    *,
+    actor: Actor,
+    number: int,
+    to: str,
+    note: str = "",
+    resolution: str = "",
+    training_recommended: bool = False,
+) -> Ticket:
+    """Move a ticket along the workflow (workflow.TRANSITIONS). Locks the ticket row; records
+    ticket.status_changed on commit. Raises NotFound, TransitionNotAllowed, Invalid."""
+    ticket = _lock_ticket(actor, number)
+    _apply_transition(
+        ticket, to, actor, note=note, resolution=resolution,
+        training_recommended=training_recommended,
+    )
+    return ticket
+
+
+def _apply_transition(
+    ticket: Ticket,
+    to: str,
+    actor: Actor,
+    *,
+    note: str = "",
+    resolution: str = "",
+    training_recommended: bool = False,
+    auto: bool = False,
+) -> None:
+    rule = workflow.require_transition(ticket.status, to, actor)
+    note = _clean_text(note, limit=2000, what="reason", required=False)
+    if rule.requires_reason and not note and actor.role != Role.SYSTEM:
+        raise Invalid(_("Give a reason for this change."), code="reason_required")
+    old = ticket.status
+    now = timezone.now()
+    ticket.status = to
+    update_fields = ["status", "updated_at"]
+    if rule.requires_resolution:
+        ticket.resolution = _clean_text(resolution, limit=MAX_BODY, what="resolution")
+        ticket.training_recommended = training_recommended
+        ticket.resolved_at = now
+        update_fields += ["resolution", "training_recommended", "resolved_at"]
+    if to == TicketStatus.PENDING:
+        ticket.pending_reason = note[:250]
+        update_fields.append("pending_reason")
+    elif old == TicketStatus.PENDING:
+        ticket.pending_reason = ""
+        update_fields.append("pending_reason")
+    if to == TicketStatus.CLOSED:
+        ticket.closed_at = now
+        ticket.is_auto_closed = auto
+        update_fields += ["closed_at", "is_auto_closed"]
+    if rule.action in {"reopen", "restore"}:
+        ticket.resolved_at = None
+        ticket.closed_at = None
+        ticket.is_auto_closed = False
+        update_fields += ["resolved_at", "closed_at", "is_auto_closed"]
+    ticket.save(update_fields=update_fields)
+    record_event(
+        ticket, events.STATUS_CHANGED, actor=actor, field="status", old=old, new=to,
+        payload={
+            "action": rule.action,
+            "note": note,
+            "resolution": ticket.resolution if rule.requires_resolution else "",
+            "training_recommended": training_recommended if rule.requires_resolution else False,
+            "auto": auto,
+        },
+    )
+
+
+@transaction.atomic
+def assign_ticket(*, actor: Actor, number: int, assignee_id: int | None) -> Ticket:
+    """Give the ticket to an agent who serves its organization (or take it off anyone).
+    Accepts a new ticket. Records ticket.assigned. Raises NotFound, Forbidden, Invalid."""
+    _require_staff(actor)
+    ticket = _lock_ticket(actor, number)
+    if assignee_id == ticket.assignee_id:
+        return ticket
+    assignee = None
+    if assignee_id is not None:
+        assignee = queries.list_assignable_agents(ticket).filter(pk=assignee_id).first()
+        if assignee is None:
+            raise Invalid(_("This person cannot take tickets of this organization."),
+                          code="invalid_assignee")
+    old_name = ticket.assignee.display_name if ticket.assignee else ""
+    ticket.assignee = assignee
+    ticket.save(update_fields=["assignee", "updated_at"])
+    record_event(
+        ticket, events.ASSIGNED, actor=actor, field="assignee", old=old_name,
+        new=assignee.display_name if assignee else "", is_internal=False,
+        payload={"assignee_id": assignee_id},
+    )
+    if assignee is not None and ticket.status == TicketStatus.NEW:
+        _apply_transition(ticket, TicketStatus.OPEN, actor)
+    return ticket
+
+
+@transaction.atomic
+def escalate_ticket(
+    *, actor: Actor, number: int, tier: int, reason: str, team_id: int | None = None
+) -> Ticket:
+    """Functional escalation: move the ticket up to L2 or L3, to the given team or the tier's
+    default team, clearing the assignee. Records ticket.escalated (the manager is told).
+    Raises NotFound, Forbidden, Invalid, Conflict."""
+    _require_staff(actor)
+    ticket = _lock_ticket(actor, number)
+    if tier not in (2, 3):
+        raise Invalid(_("Escalate to tier 2 or 3."), code="invalid_tier")
+    if tier <= ticket.tier:
+        raise workflow.TransitionNotAllowed(
+            _("The ticket is already at L%(tier)d; escalation moves it up.")
+            % {"tier": ticket.tier},
+            code="escalation_not_upward",
+        )
+    if ticket.status in workflow.FINAL_STATUSES or ticket.status == TicketStatus.RESOLVED:
+        raise workflow.TransitionNotAllowed(
+            _("Only an open ticket can be escalated."), code="escalation_not_open"
+        )
+    reason = _clean_text(reason, limit=2000, what="reason")
+    if team_id is not None:
+        team = Team.objects.filter(pk=team_id, tier=tier, is_active=True).first()
+        if team is None:
+            raise Invalid(_("No active team with this id at that tier."), code="invalid_team")
+    else:
+        team = _default_team(organization_id=ticket.organization_id, tier=tier)
+    old_tier, old_team = ticket.tier, ticket.team.name if ticket.team else ""
+    ticket.tier = tier
+    ticket.team = team
+    ticket.assignee = None
+    ticket.save(update_fields=["tier", "team", "assignee", "updated_at"])
+    record_event(
+        ticket, events.ESCALATED, actor=actor, field="tier", old=old_tier, new=tier,
+        is_internal=True,
+        payload={"reason": reason, "old_team": old_team, "team": team.name if team else "",
+                 "team_id": team.pk if team else None},
+    )
+    return ticket
+
+
+@transaction.atomic
+def classify_ticket(
+    *,
+    actor: Actor,
+    number: int,
+    subject: str | None = None,
+    type: str | None = None,
+    category_id: int | None | bool = False,
+    impact: str | None = None,
+    urgency: str | None = None,
+    priority: str | None = None,
+) -> Ticket:
+    """Change what the ticket is: subject, type, category, impact and urgency (priority follows
+    the matrix) or the priority itself. One ticket.field_changed row per changed field.
+    `category_id=False` leaves the category alone; None clears it."""
+    _require_staff(actor)
+    ticket = _lock_ticket(actor, number)
+    changes: dict[str, tuple[object, object]] = {}
+    if subject is not None:
+        subject = _clean_text(subject, limit=MAX_SUBJECT, what="subject")
+        if subject != ticket.subject:
+            changes["subject"] = (ticket.subject, subject)
+            ticket.subject = subject
+    if type is not None and type != ticket.type:
+        _check_choice(type, TicketType, "type")
+        changes["type"] = (ticket.type, type)
+        ticket.type = type
+    if category_id is not False and category_id != ticket.category_id:
+        category = None
+        if category_id is not None:
+            category = Category.objects.filter(pk=category_id, is_active=True).first()
+            if category is None:
+                raise Invalid(_("Unknown category."), code="invalid_category")
+        changes["category"] = (
+            ticket.category.name if ticket.category else "",
+            category.name if category else "",
+        )
+        ticket.category = category
+    for name, value in (("impact", impact), ("urgency", urgency)):
+        if value is not None and value != getattr(ticket, name):
+            _check_choice(value, Level, name)
+            changes[name] = (getattr(ticket, name), value)
+            setattr(ticket, name, value)
+    new_priority = ticket.priority
+    if priority is not None:
+        new_priority = _check_choice(priority, Priority, "priority")
+    elif "impact" in changes or "urgency" in changes:
+        new_priority = priority_for(ticket.impact, ticket.urgency)
+    if new_priority != ticket.priority:
+        changes["priority"] = (ticket.priority, new_priority)
+        ticket.priority = new_priority
+    if not changes:
+        return ticket
+    ticket.save(update_fields=[*changes, "updated_at"])
+    for field_name, (old, new) in changes.items():
+        record_event(
+            ticket, events.FIELD_CHANGED, actor=actor, field=field_name, old=old, new=new,
+            is_internal=field_name not in {"subject"},
+        )
+    return ticket
+
+
+@transaction.atomic
+def add_attachments(
+    *, actor: Actor, number: int, files: list[IncomingFile], is_internal: bool = False
+) -> list[Attachment]:
+    ticket = _lock_ticket(actor, number)
+    if is_internal and not actor.is_staff:
+        raise Forbidden(_("Only service desk staff can add internal files."))
+    if ticket.status in workflow.FINAL_STATUSES and not actor.is_staff:
+        raise workflow.TransitionNotAllowed(
+            _("This request is closed. Please submit a new request."), code="ticket_closed"
+        )
+    return _store_files(ticket, None, files, actor, is_internal=is_internal)
+
+
+def close_unconfirmed_tickets(*, now: datetime, days: int | None = None) -> int:
+    """Close resolved tickets the requester has not answered for `days` (the setting by
+    default), each in its own transaction and marked as closed automatically."""
+    days = settings.LINIA_AUTO_CLOSE_DAYS if days is None else days
+    cutoff = now - timedelta(days=days)
+    numbers = list(
+        Ticket.objects.filter(status=TicketStatus.RESOLVED, resolved_at__lt=cutoff)
+        .order_by("resolved_at")
+        .values_list("number", flat=True)[:1000]
+    )
+    closed = 0
+    for number in numbers:
+        if _auto_close(number=number, cutoff=cutoff):
+            closed += 1
+    return closed
+
+
+@transaction.atomic
+def _auto_close(*, number: int, cutoff: datetime) -> bool:
+    ticket = (
+        Ticket.objects.select_for_update()
+        .filter(number=number, status=TicketStatus.RESOLVED, resolved_at__lt=cutoff)
+        .first()
+    )
+    if ticket is None:  # someone answered meanwhile
+        return False
+    _apply_transition(
+        ticket, TicketStatus.CLOSED, SYSTEM_ACTOR, auto=True,
+        note=_("Closed automatically: no answer from the requester."),
+    )
+    return True

@@ -1,0 +1,61 @@
+"""Background tasks of the tickets app: event handlers, redelivery, auto-close."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+from linia.core.events import get_handler
+
+from .models import EventHandling, TicketEvent
+
+logger = logging.getLogger(__name__)
+
+
+@db_task(retries=3, retry_delay=10)
+def run_event_handler_task(event_id: int, handler_name: str) -> None:
+    """Run one handler for one event, exactly once: the marker row and the handler's own
+    writes commit together, so a redelivered event finds the marker and does nothing."""
+    handler = get_handler(handler_name)
+    if handler is None:
+        logger.warning("No handler named %s (event %s)", handler_name, event_id)
+        return
+    with transaction.atomic():
+        event = TicketEvent.objects.select_related("ticket").filter(pk=event_id).first()
+        if event is None:
+            return
+        _marker, created = EventHandling.objects.get_or_create(event=event, handler=handler_name)
+        if not created:
+            return
+        handler.func(event)
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("redeliver-events")
+def redeliver_events_task() -> None:
+    """Dispatch events whose after-commit dispatch never happened (e.g. a crash)."""
+    from .timeline import dispatch_event
+
+    cutoff = timezone.now() - timedelta(minutes=1)
+    ids = list(
+        TicketEvent.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("id", flat=True)[:500]
+    )
+    for event_id in ids:
+        dispatch_event(event_id)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+@lock_task("auto-close-resolved")
+def auto_close_resolved_task() -> None:
+    from .services import close_unconfirmed_tickets
+
+    closed = close_unconfirmed_tickets(now=timezone.now())
+    if closed:
+        logger.info("Closed %d resolved tickets nobody confirmed", closed)

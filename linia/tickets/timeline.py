@@ -1,0 +1,68 @@
+"""Recording ticket events: the timeline row is written in the caller's transaction and
+dispatched to its handlers only after that transaction commits."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from linia.core.access import Actor
+from linia.core.events import handlers_for
+
+from .events import EVENT_LABELS
+from .models import Ticket, TicketEvent
+
+
+def record_event(
+    ticket: Ticket,
+    kind: str,
+    *,
+    actor: Actor,
+    field: str = "",
+    old: object = "",
+    new: object = "",
+    payload: dict[str, Any] | None = None,
+    is_internal: bool = False,
+) -> TicketEvent:
+    """Append one event row and schedule its dispatch for after commit.
+
+    Must run inside the service's transaction: an event without one is a bug.
+    """
+    assert connection.in_atomic_block, "record_event must run inside a transaction"  # noqa: S101
+    assert kind in EVENT_LABELS, f"unregistered event kind {kind}"  # noqa: S101
+    row = TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor_id=actor.user_id,
+        actor_name=actor.name,
+        field=field,
+        old_value=_text(old),
+        new_value=_text(new),
+        payload=payload or {},
+        is_internal=is_internal,
+    )
+    transaction.on_commit(partial(dispatch_event, row.pk), robust=True)
+    return row
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value)
+
+
+def dispatch_event(event_id: int) -> None:
+    """Enqueue one task per handler of the event's kind, then mark the row dispatched."""
+    from .tasks import run_event_handler_task
+
+    row = TicketEvent.objects.filter(pk=event_id).only("id", "kind").first()
+    if row is None:
+        return
+    for handler in handlers_for(row.kind):
+        run_event_handler_task(event_id, handler.name)
+    TicketEvent.objects.filter(pk=event_id, dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now()
+    )
