@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,13 @@ class UserRole(models.TextChoices):
     AGENT = Role.AGENT.value, _("Agent")
     MANAGER = Role.MANAGER.value, _("Service desk manager")
     ADMIN = Role.ADMIN.value, _("Administrator")
+
+
+class LiniaUserManager(UserManager["User"]):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+        # `linia createsuperuser` makes an administrator of the product, not a requester.
+        extra_fields.setdefault("role", UserRole.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -34,6 +41,8 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=settings.LINIA_DEFAULT_TIME_ZONE
     )
+
+    objects = LiniaUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -672,3 +672,33 @@ def _auto_close(*, number: int, cutoff: datetime) -> bool:
         note=_("Closed automatically: no answer from the requester."),
     )
     return True
+
+
+@transaction.atomic
+def create_category(
+    *,
+    name: str,
+    parent_id: int | None = None,
+    default_team_id: int | None = None,
+    default_tier: int = 1,
+    position: int = 0,
+) -> Category:
+    """Add a node to the category tree (configuration, not a ticket change: no event).
+    Raises Invalid for an empty or duplicate name, a bad tier or team; NotFound for a
+    missing parent."""
+    name = _clean_text(name, limit=120, what="name")
+    if default_tier not in (1, 2, 3):
+        raise Invalid(_("The tier must be 1, 2 or 3."), code="invalid_tier")
+    if parent_id is not None and not Category.objects.filter(pk=parent_id).exists():
+        raise NotFound(_("Parent category not found."))
+    if default_team_id is not None and not Team.objects.filter(pk=default_team_id).exists():
+        raise Invalid(_("Unknown team."), code="invalid_team")
+    if Category.objects.filter(parent_id=parent_id, name__iexact=name).exists():
+        raise Invalid(_("A category with this name already exists here."), code="name_taken")
+    return Category.objects.create(
+        name=name,
+        parent_id=parent_id,
+        default_team_id=default_team_id,
+        default_tier=default_tier,
+        position=position,
+    )
