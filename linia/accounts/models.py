@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -19,7 +20,10 @@ class UserRole(models.TextChoices):
 
 
 class LiniaUserManager(UserManager["User"]):
-    def create_superuser(self, username, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None,
+        **extra_fields: Any,
+    ) -> User:
         # `linia createsuperuser` makes an administrator of the product, not a requester.
         extra_fields.setdefault("role", UserRole.ADMIN)
         return super().create_superuser(username, email, password, **extra_fields)
@@ -42,7 +46,7 @@ class User(AbstractUser):
         _("time zone"), max_length=64, default=settings.LINIA_DEFAULT_TIME_ZONE
     )
 
-    objects = LiniaUserManager()
+    objects: ClassVar[LiniaUserManager] = LiniaUserManager()
 
     class Meta:
         verbose_name = _("user")

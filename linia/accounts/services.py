@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import zoneinfo
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linia.core.errors import Invalid, NotFound
@@ -75,12 +79,21 @@ def update_preferences(*, user_id: int, language: str, time_zone: str) -> User:
 def _valid_language(language: str) -> str:
     codes = {code for code, _name in settings.LANGUAGES}
     if language not in codes:
-        raise Invalid(_("Unsupported language: %(language)s") % {"language": language})
+        raise Invalid(
+            _("Unsupported language: %(language)s") % {"language": language},
+            code="invalid_language",
+        )
     return language
 
 
+@functools.cache
+def _time_zone_names() -> frozenset[str]:
+    # available_timezones() walks the tz database on disk (tens of ms): read it once.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def _valid_time_zone(name: str) -> str:
-    if name not in zoneinfo.available_timezones():
+    if name not in _time_zone_names():
         raise Invalid(_("Unknown time zone: %(zone)s") % {"zone": name}, code="invalid_time_zone")
     return name
 
@@ -113,3 +126,34 @@ def create_api_token(*, username: str, name: str = "") -> tuple[ApiToken, str]:
         user=user, name=name, digest=ApiToken.digest_of(token), prefix=token[:8]
     )
     return row, token
+
+
+API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def record_api_token_use(*, token: ApiToken, now: datetime) -> None:
+    """Note that `token` was used: at most one UPDATE a minute per token, none in between (the
+    caller's copy of `last_used_at` says whether the stored one is stale).
+
+    Deliberately not wrapped in a transaction: the one conditional UPDATE is atomic on its
+    own, and an atomic block would take SQLite's write lock (BEGIN IMMEDIATE) on every
+    authenticated API request, even when nothing is written."""
+    cutoff = now - API_TOKEN_TOUCH_INTERVAL
+    if token.last_used_at is not None and token.last_used_at >= cutoff:
+        return
+    ApiToken.objects.filter(pk=token.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=cutoff)
+    ).update(last_used_at=now)
+    token.last_used_at = now
+
+
+@transaction.atomic
+def revoke_api_token(*, token_id: int) -> ApiToken:
+    """Refuse the token from now on. Raises NotFound."""
+    token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
+    if token is None:
+        raise NotFound(_("API token not found."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -1,3 +1,5 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list = []
+from .api import api
+
+urlpatterns: list[URLPattern | URLResolver] = [path("", api.urls)]

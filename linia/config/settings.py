@@ -60,7 +60,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "ninja",  # the API docs page then serves Swagger UI from our static files, not a CDN
     "huey.contrib.djhuey",
+    # Before allauth, so that the portal's account/ and allauth/ templates override its own.
+    "linia.web.ui",
+    "linia.web.portal",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -69,9 +73,7 @@ INSTALLED_APPS = [
     "linia.directory",
     "linia.tickets",
     "linia.notifications",
-    "linia.web.ui",
     "linia.web.desk",
-    "linia.web.portal",
     "linia.api",
     "linia.demo",
 ]

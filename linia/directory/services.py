@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from linia.accounts.models import User, UserRole
+from linia.accounts.models import Team, User, UserRole
 from linia.core.errors import Invalid, NotFound
 
 from .models import Contact, Organization
@@ -20,6 +21,7 @@ def create_organization(
         raise Invalid(_("An organization needs a name."), code="name_required")
     if Organization.objects.filter(name__iexact=name).exists():
         raise Invalid(_("An organization with this name already exists."), code="name_taken")
+    _check_team_ids(team_ids)
     organization = Organization.objects.create(name=name, legal_name=legal_name, notes=notes)
     if team_ids:
         organization.teams.set(team_ids)
@@ -47,6 +49,7 @@ def update_organization(
         organization.notes = notes
     if is_active is not None:
         organization.is_active = is_active
+    _check_team_ids(team_ids)
     organization.save()
     if team_ids is not None:
         organization.teams.set(team_ids)
@@ -71,9 +74,16 @@ def create_contact(
     if not full_name:
         raise Invalid(_("A contact needs a name."), code="name_required")
     if user_id is not None:
-        user = User.objects.get(pk=user_id)
+        user = User.objects.filter(pk=user_id).first()
+        if user is None:
+            raise Invalid(_("No user with this id."), code="invalid_user")
         if user.role not in {UserRole.REQUESTER, UserRole.CLIENT_MANAGER}:
             raise Invalid(_("Only requesters and client managers belong to an organization."))
+        if Contact.objects.filter(user_id=user_id).exists():
+            raise Invalid(_("This user is already linked to a contact."), code="user_has_contact")
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise Invalid(_("Unsupported language: %(language)s") % {"language": language},
+                      code="invalid_language")
     return Contact.objects.create(
         organization_id=organization_id,
         full_name=full_name,
@@ -84,3 +94,8 @@ def create_contact(
         is_vip=is_vip,
         user_id=user_id,
     )
+
+
+def _check_team_ids(team_ids: list[int] | None) -> None:
+    if team_ids and Team.objects.filter(pk__in=team_ids).count() != len(set(team_ids)):
+        raise Invalid(_("Unknown team."), code="invalid_team")

@@ -8,6 +8,7 @@ the outbox page, and nothing is sent from inside a transaction or a request.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -24,7 +25,7 @@ class OutboxEmailBackend(BaseEmailBackend):
         for message in email_messages:
             row = store_message(message, delivering=delivering)
             if delivering:
-                transaction.on_commit(lambda pk=row.pk: _enqueue(pk), robust=True)
+                transaction.on_commit(partial(_enqueue, row.pk), robust=True)
             count += 1
         return count
 

@@ -66,9 +66,11 @@ def _send(ticket: Ticket, event: TicketEvent, recipient: Recipient, template: st
             "ticket_url": _ticket_url(ticket, recipient),
             **context,
         }
-        subject = render_to_string(f"notifications/email/{template}.subject.txt", full_context)
+        rendered_subject = render_to_string(
+            f"notifications/email/{template}.subject.txt", full_context
+        )
         body = render_to_string(f"notifications/email/{template}.txt", full_context)
-    subject = " ".join(subject.split())
+    subject = " ".join(rendered_subject.split())
     message = EmailMultiAlternatives(
         subject=f"[#{ticket.number}] {subject}",
         body=body,
@@ -77,6 +79,7 @@ def _send(ticket: Ticket, event: TicketEvent, recipient: Recipient, template: st
         headers={
             "X-Linia-Ticket": str(ticket.number),
             "Auto-Submitted": "auto-generated",
+            "Content-Language": recipient.language,
             **thread_headers(ticket.number),
         },
     )

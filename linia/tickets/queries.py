@@ -13,7 +13,7 @@ from linia.core.errors import NotFound
 from linia.directory.access import organization_filter
 
 from .models import Attachment, Category, Message, Ticket, TicketEvent
-from .workflow import ACTIVE_STATUSES
+from .workflow import ACTIVE_STATUSES, FINAL_STATUSES
 
 
 def visible_tickets(actor: Actor) -> QuerySet[Ticket]:
@@ -21,7 +21,7 @@ def visible_tickets(actor: Actor) -> QuerySet[Ticket]:
     the served organizations' (agent), or all (manager, administrator, system)."""
     tickets = Ticket.objects.all()
     if actor.role == Role.REQUESTER:
-        if actor.contact_id is None:
+        if actor.contact_id is None or actor.organization_id is None:
             return tickets.none()
         return tickets.filter(requester_id=actor.contact_id, organization_id=actor.organization_id)
     return tickets.filter(organization_filter(actor))
@@ -103,16 +103,23 @@ def list_tickets_for(actor: Actor, filters: QueueFilters) -> QuerySet[Ticket]:
             condition |= Q(number=int(text))
         tickets = tickets.filter(condition)
     order = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["-number"])
-    return tickets.select_related("organization", "requester", "assignee", "team").order_by(*order)
+    return tickets.select_related(
+        "organization", "requester", "assignee", "team", "category"
+    ).order_by(*order)
 
 
-def list_requests_for(actor: Actor) -> QuerySet[Ticket]:
-    """The portal's "my requests": everything the client actor sees, newest first."""
-    return (
-        visible_tickets(actor)
-        .select_related("requester", "organization")
-        .order_by("-number")
-    )
+def list_requests_for(actor: Actor, *, state: str = "all") -> QuerySet[Ticket]:
+    """The portal's "my requests": everything the client actor sees, newest first.
+
+    `state` narrows it: "open" (not yet closed or cancelled, resolved included, since it
+    waits for the requester) or "closed" (closed or cancelled); anything else is everything.
+    """
+    tickets = visible_tickets(actor)
+    if state == "open":
+        tickets = tickets.exclude(status__in=sorted(FINAL_STATUSES))
+    elif state == "closed":
+        tickets = tickets.filter(status__in=sorted(FINAL_STATUSES))
+    return tickets.select_related("requester", "organization").order_by("-number")
 
 
 def visible_messages(ticket: Ticket, actor: Actor) -> QuerySet[Message]:

@@ -14,14 +14,16 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.db import transaction
-from django.db.models import F
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linia.accounts.models import Team
 from linia.core.access import SYSTEM_ACTOR, Actor, Role
 from linia.core.errors import Forbidden, Invalid, NotFound, TooLarge
+from linia.directory.access import organization_filter
 from linia.directory.models import Contact, Organization
 
 from . import events, queries, workflow
@@ -60,7 +62,7 @@ class IncomingFile:
     """A file handed to a service by any interface (upload, e-mail part, API)."""
 
     name: str
-    content: File  # type: ignore[type-arg]
+    content: File
     size: int
     content_type: str = ""
 
@@ -96,16 +98,23 @@ def _require_staff(actor: Actor) -> None:
 
 
 def _next_number() -> int:
-    """The next ticket number. The UPDATE takes the counter row's lock until our transaction
-    ends, so concurrent creators queue here and numbers are never repeated or reused (the
-    counter row is created by migration tickets/0002)."""
+    """The next ticket number, never below settings.LINIA_FIRST_TICKET_NUMBER. The UPDATE
+    takes the counter row's lock until our transaction ends, so concurrent creators queue here
+    and numbers are never repeated or reused. The counter row is created by migration
+    tickets/0002; if it is missing (a flushed database), INSERT … ON CONFLICT DO NOTHING
+    recreates it without racing another creator."""
+    first = settings.LINIA_FIRST_TICKET_NUMBER
     counter = TicketCounter.objects.filter(name="ticket")
-    if not counter.update(value=F("value") + 1):
-        TicketCounter.objects.create(name="ticket", value=settings.LINIA_FIRST_TICKET_NUMBER)
+    advance = Greatest(F("value") + 1, Value(first), output_field=models.BigIntegerField())
+    if not counter.update(value=advance):
+        TicketCounter.objects.bulk_create(
+            [TicketCounter(name="ticket", value=first - 1)], ignore_conflicts=True
+        )
+        counter.update(value=advance)
     return counter.values_list("value", flat=True).get()
 
 
-def _check_choice(value: str, choices: type[TicketType | Level | Priority], what: str) -> str:
+def _check_choice(value: str, choices: type[models.TextChoices], what: str) -> str:
     if value not in choices.values:
         raise Invalid(
             _("“%(value)s” is not a valid %(what)s; use one of: %(choices)s.")
@@ -140,6 +149,19 @@ def _default_team(*, organization_id: int, tier: int) -> Team | None:
     )
 
 
+def _category_team(category: Category | None, *, organization_id: int) -> Team | None:
+    """The category's default team, if it is active and serves the organization (a team that
+    does not serve it could not see the ticket)."""
+    if category is None or category.default_team_id is None:
+        return None
+    return (
+        Team.objects.filter(pk=category.default_team_id, is_active=True)
+        .filter(Q(serves_all_organizations=True) | Q(organizations=organization_id))
+        .distinct()
+        .first()
+    )
+
+
 def _resolve_requester(
     actor: Actor, *, organization_id: int | None, requester: int | str | None
 ) -> tuple[Organization, Contact]:
@@ -150,18 +172,19 @@ def _resolve_requester(
         if actor.contact_id is None or actor.organization_id is None:
             raise Forbidden(_("Your account is not linked to an organization."))
         contact_id = actor.contact_id
-        if requester not in (None, "") and actor.role == Role.CLIENT_MANAGER:
-            contact = _find_contact(actor.organization_id, requester)
-            contact_id = contact.pk
-        contact = Contact.objects.select_related("organization").get(pk=contact_id)
-        return contact.organization, contact
-    if requester in (None, ""):
+        if requester is not None and requester != "" and actor.role == Role.CLIENT_MANAGER:
+            contact_id = _find_contact(actor.organization_id, requester).pk
+        own = Contact.objects.select_related("organization").get(pk=contact_id)
+        return own.organization, own
+    if requester is None or requester == "":
         raise Invalid(_("Name the requester (a contact id or an e-mail address)."),
                       code="requester_required")
-    if isinstance(requester, int) or str(requester).isdigit():
-        contact = Contact.objects.select_related("organization").filter(pk=int(requester)).first()
-        if contact is None or not _may_serve(actor, contact.organization_id):
+    contact_pk = _as_id(requester)
+    if contact_pk is not None:
+        by_id = Contact.objects.select_related("organization").filter(pk=contact_pk).first()
+        if by_id is None or not _may_serve(actor, by_id.organization_id):
             raise NotFound(_("Requester not found."))
+        contact = by_id
         if organization_id and contact.organization_id != organization_id:
             raise Invalid(_("The requester belongs to another organization."),
                           code="requester_organization_mismatch")
@@ -170,14 +193,16 @@ def _resolve_requester(
     if "@" not in email or len(email) > 254:
         raise Invalid(_("“%(value)s” is not an e-mail address.") % {"value": requester},
                       code="invalid_requester")
-    known = Contact.objects.select_related("organization").filter(email__iexact=email)
+    # Only contacts of organizations the actor serves count as known: a contact of another
+    # client is neither used nor revealed.
+    known = Contact.objects.select_related("organization").filter(
+        organization_filter(actor), email__iexact=email
+    )
     if organization_id:
         known = known.filter(organization_id=organization_id)
-    contact = known.order_by("pk").first()
-    if contact is not None:
-        if not _may_serve(actor, contact.organization_id):
-            raise NotFound(_("Requester not found."))
-        return contact.organization, contact
+    found = known.order_by("pk").first()
+    if found is not None:
+        return found.organization, found
     if not organization_id:
         raise Invalid(_("This e-mail address is unknown; name the organization too."),
                       code="organization_required")
@@ -190,11 +215,20 @@ def _resolve_requester(
     return organization, contact
 
 
+def _as_id(value: int | str) -> int | None:
+    """A contact id given as an int or a string of ASCII digits; None for anything else."""
+    if isinstance(value, int):
+        return value
+    text = value.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _find_contact(organization_id: int, key: int | str) -> Contact:
     contacts = Contact.objects.filter(organization_id=organization_id)
+    contact_pk = _as_id(key)
     contact = (
-        contacts.filter(pk=int(key)).first()
-        if isinstance(key, int) or str(key).isdigit()
+        contacts.filter(pk=contact_pk).first()
+        if contact_pk is not None
         else contacts.filter(email__iexact=str(key).strip()).first()
     )
     if contact is None:
@@ -220,10 +254,10 @@ def _store_files(
             % {"limit": settings.LINIA_MAX_ATTACHMENTS_PER_MESSAGE},
             code="too_many_attachments",
         )
+    validate_files(files)  # every file, before any is written to storage
     stored = []
     for incoming in files:
         name = _safe_filename(incoming.name)
-        _check_file(name, incoming.size)
         content_type = incoming.content_type or mimetypes.guess_type(name)[0] or ""
         attachment = Attachment(
             ticket=ticket,
@@ -245,8 +279,10 @@ def _store_files(
 
 
 def _safe_filename(name: str) -> str:
-    name = PurePath((name or "").replace("\\", "/")).name.replace("\x00", "").strip()
-    name = "".join(ch for ch in name if ch.isprintable())
+    """The last path component, printable, without leading or trailing dots and spaces
+    ("../../etc/passwd" → "passwd", ".." → "attachment", "run.exe." → "run.exe")."""
+    name = PurePath((name or "").replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable()).strip(" .")
     return (name or "attachment")[-200:]
 
 
@@ -330,7 +366,7 @@ def create_ticket(
     files = files or []
     validate_files(files)
     tier = category.default_tier if category else 1
-    team = (category.default_team if category else None) or _default_team(
+    team = _category_team(category, organization_id=organization.pk) or _default_team(
         organization_id=organization.pk, tier=tier
     )
     ticket = Ticket.objects.create(
@@ -459,12 +495,14 @@ def _apply_transition(
     note = _clean_text(note, limit=2000, what="reason", required=False)
     if rule.requires_reason and not note and actor.role != Role.SYSTEM:
         raise Invalid(_("Give a reason for this change."), code="reason_required")
+    if rule.requires_resolution:
+        resolution = _clean_text(resolution, limit=MAX_BODY, what="resolution")
     old = ticket.status
     now = timezone.now()
     ticket.status = to
     update_fields = ["status", "updated_at"]
     if rule.requires_resolution:
-        ticket.resolution = _clean_text(resolution, limit=MAX_BODY, what="resolution")
+        ticket.resolution = resolution
         ticket.training_recommended = training_recommended
         ticket.resolved_at = now
         update_fields += ["resolution", "training_recommended", "resolved_at"]
@@ -546,9 +584,17 @@ def escalate_ticket(
         )
     reason = _clean_text(reason, limit=2000, what="reason")
     if team_id is not None:
-        team = Team.objects.filter(pk=team_id, tier=tier, is_active=True).first()
+        team = (
+            Team.objects.filter(pk=team_id, tier=tier, is_active=True)
+            .filter(Q(serves_all_organizations=True) | Q(organizations=ticket.organization_id))
+            .distinct()
+            .first()
+        )
         if team is None:
-            raise Invalid(_("No active team with this id at that tier."), code="invalid_team")
+            raise Invalid(
+                _("No active team with this id serves this organization at that tier."),
+                code="invalid_team",
+            )
     else:
         team = _default_team(organization_id=ticket.organization_id, tier=tier)
     old_tier, old_team = ticket.tier, ticket.team.name if ticket.team else ""
@@ -624,6 +670,35 @@ def classify_ticket(
             ticket, events.FIELD_CHANGED, actor=actor, field=field_name, old=old, new=new,
             is_internal=field_name not in {"subject"},
         )
+    return ticket
+
+
+@transaction.atomic
+def update_ticket(
+    *,
+    actor: Actor,
+    number: int,
+    subject: str | None = None,
+    type: str | None = None,
+    category_id: int | None | bool = False,
+    impact: str | None = None,
+    urgency: str | None = None,
+    priority: str | None = None,
+    assignee_id: int | None | bool = False,
+) -> Ticket:
+    """Classify and (re)assign in one transaction (the API's PATCH): every change lands or
+    none does. `False` leaves the category or the assignee alone; None clears it. Visibility
+    is checked first, so a client gets NotFound for a ticket it cannot see and Forbidden for
+    one it can. Records what classify_ticket and assign_ticket record.
+    Raises NotFound, Forbidden, Invalid."""
+    _lock_ticket(actor, number)
+    _require_staff(actor)
+    ticket = classify_ticket(
+        actor=actor, number=number, subject=subject, type=type, category_id=category_id,
+        impact=impact, urgency=urgency, priority=priority,
+    )
+    if assignee_id is not False:
+        ticket = assign_ticket(actor=actor, number=number, assignee_id=assignee_id or None)
     return ticket
 
 

@@ -31,8 +31,10 @@ def record_event(
 
     Must run inside the service's transaction: an event without one is a bug.
     """
-    assert connection.in_atomic_block, "record_event must run inside a transaction"  # noqa: S101
-    assert kind in EVENT_LABELS, f"unregistered event kind {kind}"  # noqa: S101
+    if not connection.in_atomic_block:
+        raise RuntimeError("record_event must run inside a transaction")
+    if kind not in EVENT_LABELS:
+        raise ValueError(f"unregistered event kind {kind}")
     row = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,

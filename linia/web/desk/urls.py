@@ -1,3 +1,20 @@
 from django.urls import path
 
-urlpatterns: list = []
+from .views import attachments, new_ticket, outbox, queue, tickets
+
+app_name = "desk"
+urlpatterns = [
+    path("", queue.queue, name="queue"),
+    path("tickets/new/", new_ticket.new_ticket, name="new_ticket"),
+    path("tickets/new/requesters/", new_ticket.requester_options, name="requester_options"),
+    path("tickets/<int:number>/", tickets.ticket_detail, name="ticket"),
+    path("tickets/<int:number>/messages/", tickets.add_message, name="add_message"),
+    path("tickets/<int:number>/transitions/", tickets.change_status, name="change_status"),
+    path("tickets/<int:number>/assign/", tickets.assign, name="assign"),
+    path("tickets/<int:number>/take/", tickets.take, name="take"),
+    path("tickets/<int:number>/escalate/", tickets.escalate, name="escalate"),
+    path("tickets/<int:number>/classify/", tickets.classify, name="classify"),
+    path("attachments/<int:attachment_id>/", attachments.download, name="attachment"),
+    path("outbox/", outbox.outbox, name="outbox"),
+    path("outbox/<int:email_id>/", outbox.outbox_detail, name="outbox_detail"),
+]

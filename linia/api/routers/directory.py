@@ -1,0 +1,97 @@
+"""Organizations and contacts: administrators change them, managers may read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.responses import Status
+
+from linia.directory import queries, services
+from linia.directory.models import Contact, Organization
+
+from ..auth import actor_of, require_admin, require_manager
+from ..pagination import paginate
+from ..schemas.common import ERRORS, Page, PageParams, PathId
+from ..schemas.directory import (
+    ContactFilters,
+    ContactIn,
+    ContactOut,
+    OrganizationFilters,
+    OrganizationIn,
+    OrganizationOut,
+    OrganizationPatch,
+)
+
+router = Router(tags=["directory"])
+
+
+@router.get("/organizations", response={200: Page[OrganizationOut], **ERRORS})
+def list_organizations(
+    request: HttpRequest, filters: Query[OrganizationFilters], page: Query[PageParams]
+) -> dict[str, Any]:
+    actor = actor_of(request)
+    require_manager(actor)
+    return paginate(queries.search_organizations_for(actor, text=filters.text), page)
+
+
+@router.post("/organizations", response={201: OrganizationOut, **ERRORS})
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
+    require_admin(actor_of(request))
+    organization = services.create_organization(
+        name=payload.name, legal_name=payload.legal_name, notes=payload.notes,
+        team_ids=payload.teams,
+    )
+    return Status(201, organization)
+
+
+@router.get("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS})
+def get_organization(request: HttpRequest, organization_id: PathId) -> Organization:
+    actor = actor_of(request)
+    require_manager(actor)
+    return queries.get_organization_for(actor, organization_id)
+
+
+@router.patch("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS})
+def update_organization(
+    request: HttpRequest, payload: OrganizationPatch, organization_id: PathId
+) -> Organization:
+    """Omitted fields stay as they are; `teams` replaces the serving teams."""
+    require_admin(actor_of(request))
+    return services.update_organization(
+        organization_id=organization_id, name=payload.name, legal_name=payload.legal_name,
+        notes=payload.notes, is_active=payload.is_active, team_ids=payload.teams,
+    )
+
+
+@router.get("/contacts", response={200: Page[ContactOut], **ERRORS})
+def list_contacts(
+    request: HttpRequest, filters: Query[ContactFilters], page: Query[PageParams]
+) -> dict[str, Any]:
+    actor = actor_of(request)
+    require_manager(actor)
+    contacts = queries.search_contacts_for(
+        actor, organization_id=filters.organization, text=filters.text
+    )
+    return paginate(contacts, page)
+
+
+@router.post("/contacts", response={201: ContactOut, **ERRORS})
+def create_contact(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
+    """A person at a client organization; `user` links a requester's or client manager's
+    log-in (one contact per user)."""
+    require_admin(actor_of(request))
+    contact = services.create_contact(
+        organization_id=payload.organization, full_name=payload.full_name, email=payload.email,
+        phone=payload.phone, position=payload.position, language=payload.language,
+        is_vip=payload.is_vip, user_id=payload.user,
+    )
+    return Status(201, contact)
+
+
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
+def get_contact(request: HttpRequest, contact_id: PathId) -> Contact:
+    actor = actor_of(request)
+    require_manager(actor)
+    return queries.get_contact_for(actor, contact_id)

@@ -1,0 +1,121 @@
+"""Tickets: the list, one ticket, classification and assignment, escalation, the workflow and
+the history. Each handler parses, calls one service or query of linia.tickets, and returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.responses import Status
+
+from linia.tickets import queries, services, workflow
+from linia.tickets.models import Ticket
+
+from ..auth import actor_of
+from ..pagination import paginate
+from ..schemas.common import ERRORS, Page, PageParams, TicketNumber
+from ..schemas.tickets import (
+    EscalationIn,
+    EventOut,
+    TicketFilters,
+    TicketIn,
+    TicketOut,
+    TicketPatch,
+    TransitionIn,
+    TransitionOut,
+)
+
+router = Router(tags=["tickets"])
+
+@router.get("/tickets", response={200: Page[TicketOut], **ERRORS})
+def list_tickets(
+    request: HttpRequest, filters: Query[TicketFilters], page: Query[PageParams]
+) -> dict[str, Any]:
+    """The tickets the caller may see, newest first. Without `status`, every status is
+    listed (closed and cancelled included)."""
+    tickets = queries.list_tickets_for(actor_of(request), filters.to_queue_filters())
+    return paginate(tickets, page)
+
+
+@router.post("/tickets", response={201: TicketOut, **ERRORS})
+def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[Ticket]:
+    """Register a ticket. Clients file for themselves; staff name the organization and the
+    requester (an unknown e-mail becomes a new contact of that organization)."""
+    ticket = services.create_ticket(
+        actor=actor_of(request),
+        subject=payload.subject,
+        description=payload.description,
+        type=payload.type,
+        category_id=payload.category,
+        impact=payload.impact,
+        urgency=payload.urgency,
+        priority=payload.priority,
+        organization_id=payload.organization,
+        requester=payload.requester,
+        channel=payload.channel,
+        received_at=payload.received_at,
+    )
+    return Status(201, ticket)
+
+
+@router.get("/tickets/{number}", response={200: TicketOut, **ERRORS})
+def get_ticket(request: HttpRequest, number: TicketNumber) -> Ticket:
+    return queries.get_ticket_for(actor_of(request), number)
+
+
+@router.patch("/tickets/{number}", response={200: TicketOut, **ERRORS})
+def update_ticket(request: HttpRequest, payload: TicketPatch, number: TicketNumber) -> Ticket:
+    """Staff only: classify (subject, type, category, impact, urgency, priority) and assign
+    (`assignee`: a user id, or null to unassign), all in one transaction."""
+    given = payload.model_fields_set
+    return services.update_ticket(
+        actor=actor_of(request),
+        number=number,
+        subject=payload.subject,
+        type=payload.type,
+        category_id=payload.category if "category" in given else False,
+        impact=payload.impact,
+        urgency=payload.urgency,
+        priority=payload.priority,
+        assignee_id=payload.assignee if "assignee" in given else False,
+    )
+
+
+@router.post("/tickets/{number}/escalate", response={200: TicketOut, **ERRORS})
+def escalate_ticket(request: HttpRequest, payload: EscalationIn, number: TicketNumber) -> Ticket:
+    """Staff only: move the ticket up to L2 or L3 (to `team`, or the tier's default team)."""
+    return services.escalate_ticket(
+        actor=actor_of(request), number=number, tier=payload.tier, reason=payload.reason,
+        team_id=payload.team,
+    )
+
+
+@router.get("/tickets/{number}/transitions", response={200: list[TransitionOut], **ERRORS})
+def list_transitions(request: HttpRequest, number: TicketNumber) -> list[TransitionOut]:
+    """The status changes the caller may make now."""
+    actor = actor_of(request)
+    ticket = queries.get_ticket_for(actor, number)
+    return [
+        TransitionOut.from_transition(transition)
+        for transition in workflow.allowed_transitions(ticket.status, actor)
+    ]
+
+
+@router.post("/tickets/{number}/transitions", response={200: TicketOut, **ERRORS})
+def change_status(request: HttpRequest, payload: TransitionIn, number: TicketNumber) -> Ticket:
+    """Move the ticket along the workflow; 409 if the change is not allowed."""
+    return services.change_status(
+        actor=actor_of(request), number=number, to=payload.to, note=payload.note,
+        resolution=payload.resolution, training_recommended=payload.training_recommended,
+    )
+
+
+@router.get("/tickets/{number}/events", response={200: Page[EventOut], **ERRORS})
+def list_events(
+    request: HttpRequest, page: Query[PageParams], number: TicketNumber
+) -> dict[str, Any]:
+    """The ticket's history, oldest first (clients do not see internal events)."""
+    actor = actor_of(request)
+    return paginate(queries.ticket_timeline(queries.get_ticket_for(actor, number), actor), page)
+

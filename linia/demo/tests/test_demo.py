@@ -1,0 +1,221 @@
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from linia.accounts.models import Team, User
+from linia.directory.models import Contact, Organization
+from linia.notifications.models import OutboundEmail
+from linia.tickets.models import Category, Message, Ticket, TicketEvent
+from linia.tickets.workflow import TicketStatus
+
+USERNAMES = [
+    "admin",
+    "manager",
+    "agent1",
+    "agent2",
+    "engineer",
+    "lead",
+    "olena",
+    "taras",
+    "iryna",
+    "kasia",
+    "piotr",
+    "marek",
+    "svetlana",
+    "dmitry",
+    "natalia",
+]
+
+
+def run_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db) -> str:
+    return run_demo()
+
+
+def test_demo_creates_people_with_roles_languages_and_zones(demo):
+    users = {user.username: user for user in User.objects.all()}
+    assert sorted(users) == sorted(USERNAMES)
+    assert Counter(user.role for user in users.values()) == {
+        "admin": 1,
+        "manager": 1,
+        "agent": 4,
+        "requester": 6,
+        "client_manager": 3,
+    }
+    clients = {
+        user.username: (contact.organization.name, user.language, user.time_zone)
+        for contact in Contact.objects.select_related("organization", "user")
+        if (user := contact.user) is not None
+    }
+    assert clients == {
+        "olena": ("Dnipro Cargo", "uk", "Europe/Kyiv"),
+        "taras": ("Dnipro Cargo", "uk", "Europe/Kyiv"),
+        "iryna": ("Dnipro Cargo", "uk", "Europe/Kyiv"),
+        "kasia": ("Nowak & Partners Law Office", "pl", "Europe/Warsaw"),
+        "piotr": ("Nowak & Partners Law Office", "pl", "Europe/Warsaw"),
+        "marek": ("Nowak & Partners Law Office", "pl", "Europe/Warsaw"),
+        "svetlana": ("Zdorovye Family Clinic", "ru", "Europe/Moscow"),
+        "dmitry": ("Zdorovye Family Clinic", "ru", "Europe/Moscow"),
+        "natalia": ("Zdorovye Family Clinic", "ru", "Europe/Moscow"),
+    }
+    assert {
+        users[name].language
+        for name in ["admin", "manager", "agent1", "agent2", "engineer", "lead"]
+    } == {"en", "ru"}
+    assert users["admin"].is_superuser is True
+    assert all(user.check_password("linia-demo") for user in users.values())
+
+
+def test_demo_creates_teams_organizations_and_categories(demo):
+    teams = {
+        team.name: (team.tier, sorted(team.members.values_list("username", flat=True)))
+        for team in Team.objects.all()
+    }
+    assert teams == {
+        "L1 Service desk": (1, ["agent1", "agent2"]),
+        "L2 Engineers": (2, ["engineer"]),
+        "L3 Lead specialists": (3, ["lead"]),
+    }
+    for organization in Organization.objects.all():
+        assert sorted(organization.teams.values_list("tier", flat=True)) == [1, 2, 3]
+    assert Organization.objects.count() == 3
+    paths = {
+        f"{category.parent.name} › {category.name}" if category.parent else category.name
+        for category in Category.objects.select_related("parent")
+    }
+    assert {
+        "Workstations › Printers",
+        "Workstations › Software",
+        "Network › VPN",
+        "Network › Wi-Fi",
+        "Accounts & access › Password reset",
+        "Servers",
+        "Telephony",
+    } <= paths
+    servers = Category.objects.get(name="Servers")
+    assert servers.default_team is not None
+    assert (servers.default_tier, servers.default_team.name) == (2, "L2 Engineers")
+
+
+def test_demo_tickets_cover_every_state(demo):
+    statuses = Counter(Ticket.objects.values_list("status", flat=True))
+    assert statuses == {
+        "new": 4,
+        "open": 3,
+        "in_progress": 4,
+        "pending": 3,
+        "resolved": 2,
+        "closed": 3,
+        "cancelled": 1,
+    }
+    assert set(statuses) <= set(TicketStatus.values)
+    assert Ticket.objects.filter(is_auto_closed=True).count() == 1
+    assert sorted(Ticket.objects.values_list("tier", "team__name").distinct()) == [
+        (1, "L1 Service desk"),
+        (2, "L2 Engineers"),
+        (3, "L3 Lead specialists"),
+    ]
+    assert Ticket.objects.filter(training_recommended=True).count() == 1
+    assert Ticket.objects.exclude(resolution="").count() == 5
+
+
+def test_demo_escalations_carry_reasons(demo):
+    escalations = TicketEvent.objects.filter(kind="ticket.escalated").order_by("id")
+    assert [(event.old_value, event.new_value) for event in escalations] == [
+        ("1", "2"),
+        ("2", "3"),
+        ("1", "2"),
+    ]
+    assert all(event.payload["reason"] for event in escalations)
+
+
+def test_demo_threads_have_public_replies_and_internal_notes(demo):
+    assert Message.objects.filter(is_internal=True).count() == 7
+    assert Message.objects.filter(is_internal=False, is_from_staff=True).count() == 14
+    assert Message.objects.filter(is_from_staff=False).count() == 4
+    ticket = Ticket.objects.get(subject="Сервер WMS дуже повільно відповідає")
+    assert ticket.priority == "P1"
+    assert ticket.assignee is not None
+    assert ticket.assignee.username == "lead"
+
+
+def test_every_status_change_is_recorded(demo):
+    for ticket in Ticket.objects.all():
+        kinds = list(ticket.events.values_list("kind", flat=True))
+        assert kinds[0] == "ticket.created"
+        assert kinds.count("ticket.created") == 1
+        last_status = ticket.events.filter(kind="ticket.status_changed").last()
+        expected = "new" if last_status is None else last_status.new_value
+        assert ticket.status == expected
+
+
+def test_demo_sends_no_mail_while_loading(demo):
+    # Notifications run after commit as background tasks; the load itself writes none.
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_demo_is_idempotent(demo):
+    counts = (
+        User.objects.count(),
+        Ticket.objects.count(),
+        TicketEvent.objects.count(),
+        Category.objects.count(),
+    )
+    output = run_demo()
+    assert "The demo data is already loaded." in output
+    assert (
+        User.objects.count(),
+        Ticket.objects.count(),
+        TicketEvent.objects.count(),
+        Category.objects.count(),
+    ) == counts
+
+
+def test_demo_prints_every_login(demo):
+    assert (
+        "Demo data loaded: 15 users, 3 organizations, 3 teams, 13 categories, 20 tickets." in demo
+    )
+    table_lines = demo.split("Login ", 1)[1].splitlines()[2:]
+    listed = [line.split()[0] for line in table_lines if line.strip()]
+    assert listed == USERNAMES
+    assert all("linia-demo" in line for line in table_lines if line.strip())
+
+
+def test_print_only_loads_nothing(db):
+    output = run_demo("--print")
+    assert "olena" in output
+    assert "linia-demo" in output
+    assert User.objects.count() == 0
+
+
+def test_print_if_loaded_is_silent_without_demo(db):
+    assert run_demo("--print", "--if-loaded") == ""
+
+
+def test_demo_refuses_a_database_with_other_data(world):
+    with pytest.raises(CommandError, match="fresh installation"):
+        run_demo()
+    assert Ticket.objects.count() == 0
+    assert not Organization.objects.filter(name="Dnipro Cargo").exists()
+
+
+def test_if_fresh_skips_a_database_with_other_data(world):
+    output = run_demo("--if-fresh")
+    assert output == (
+        "Demo data not loaded: these log-ins already exist: admin, lead, manager; "
+        "some demo organizations or teams already exist.\n"
+    )
+    assert not Organization.objects.filter(name="Dnipro Cargo").exists()
+
+
+def test_demo_users_can_sign_in(demo, client):
+    assert client.login(username="kasia", password="linia-demo") is True
+    assert client.login(username="agent1", password="linia-demo") is True

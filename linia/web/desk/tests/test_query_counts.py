@@ -1,0 +1,73 @@
+"""The queue and the ticket page cost the same number of queries however much data there is."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from linia.directory.tests.factories import actor
+from linia.tickets import services
+from linia.tickets.tests.factories import make_ticket
+
+from .conftest import incoming
+
+QUEUE_LIMIT = 10
+TICKET_LIMIT = 15
+
+
+def count_queries(client, path: str, **extra) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path, **extra)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def make_tickets(world, count: int) -> None:
+    agent = actor(world.agent_a)
+    for number in range(count):
+        ticket = make_ticket(actor(world.requester_a), subject=f"Case {number}")
+        if number % 2:
+            services.assign_ticket(actor=agent, number=ticket.number, assignee_id=world.agent_a.pk)
+
+
+def test_queue_queries_do_not_grow_with_tickets(agent_client, world):
+    make_tickets(world, 2)
+    few = count_queries(agent_client, "/desk/")
+    few_partial = count_queries(agent_client, "/desk/", HTTP_HX_REQUEST="true")
+    make_tickets(world, 18)
+    assert count_queries(agent_client, "/desk/") == few
+    assert count_queries(agent_client, "/desk/", HTTP_HX_REQUEST="true") == few_partial
+    assert few <= QUEUE_LIMIT
+    assert few_partial < few
+
+
+def test_queue_queries_for_a_manager(client, world):
+    client.force_login(world.manager)
+    make_tickets(world, 2)
+    few = count_queries(client, "/desk/?status=any")
+    make_tickets(world, 18)
+    assert count_queries(client, "/desk/?status=any") == few <= QUEUE_LIMIT
+
+
+def add_messages(world, ticket, count: int) -> None:
+    for number in range(count):
+        services.add_message(
+            actor=actor(world.agent_a if number % 2 else world.requester_a),
+            number=ticket.number,
+            body=f"Message {number}",
+            is_internal=number % 3 == 0 and number % 2 == 1,
+            files=[incoming(f"file{number}.txt")],
+        )
+
+
+def test_ticket_page_queries_do_not_grow_with_messages_and_events(agent_client, world, ticket_a):
+    add_messages(world, ticket_a, 2)
+    path = f"/desk/tickets/{ticket_a.number}/"
+    few = count_queries(agent_client, path)
+    add_messages(world, ticket_a, 28)
+    agent = actor(world.agent_a)
+    services.assign_ticket(actor=agent, number=ticket_a.number, assignee_id=world.agent_a.pk)
+    services.classify_ticket(actor=agent, number=ticket_a.number, impact="high", urgency="low")
+    services.add_attachments(actor=agent, number=ticket_a.number, files=[incoming("more.txt")])
+    many = count_queries(agent_client, path)
+    assert many == few <= TICKET_LIMIT

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from linia.directory.tests.factories import actor
+from linia.tickets import services
+from linia.tickets.tests.factories import make_ticket
+
+from .conftest import HTMX
+
+QUEUE = "/desk/"
+
+
+def test_queue_lists_visible_tickets_with_their_columns(agent_client, world, ticket_a, ticket_b):
+    response = agent_client.get(QUEUE)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"#{ticket_a.number}" in html
+    assert ticket_a.subject in html
+    assert world.contact_a.full_name in html
+    assert "Acme" in html
+    assert 'class="badge status-new"' in html
+    assert 'class="badge priority-P3"' in html
+    # agent_a does not serve Globex
+    assert f"#{ticket_b.number}" not in html
+    assert "Globex VPN is down" not in html
+    assert [t.number for t in response.context["tickets"]] == [ticket_a.number]
+
+
+def test_queue_polls_and_htmx_gets_only_the_table(agent_client, ticket_a):
+    page = agent_client.get(QUEUE + "?assignee=none")
+    assert 'hx-trigger="every 10s"' in page.content.decode()
+    assert 'hx-get="/desk/?assignee=none"' in page.content.decode()
+    partial = agent_client.get(QUEUE + "?assignee=none", **HTMX)
+    html = partial.content.decode()
+    assert partial.status_code == 200
+    assert html.lstrip().startswith('<div id="queue-results"')
+    assert "<form" not in html
+    assert "<html" not in html
+    assert f"#{ticket_a.number}" in html
+    assert partial["Vary"].count("HX-Request") == 1
+
+
+def test_queue_shows_a_new_ticket_on_the_next_poll(agent_client, world, ticket_a):
+    first = agent_client.get(QUEUE, **HTMX)
+    newer = make_ticket(actor(world.colleague_a), subject="Scanner offline")
+    second = agent_client.get(QUEUE, **HTMX)
+    assert "Scanner offline" not in first.content.decode()
+    assert "Scanner offline" in second.content.decode()
+    html = second.content.decode()
+    assert html.index(f"#{newer.number}<") < html.index(f"#{ticket_a.number}<")
+
+
+def test_queue_filters_by_assignee(agent_client, world, ticket_a):
+    mine = make_ticket(actor(world.requester_a), subject="Mine")
+    services.assign_ticket(
+        actor=actor(world.agent_a), number=mine.number, assignee_id=world.agent_a.pk
+    )
+
+    def numbers(query: str) -> list[int]:
+        return [t.number for t in agent_client.get(QUEUE + query).context["tickets"]]
+
+    assert numbers("?assignee=me") == [mine.number]
+    assert numbers("?assignee=none") == [ticket_a.number]
+    assert numbers(f"?assignee={world.agent_a.pk}") == [mine.number]
+    assert numbers("") == [mine.number, ticket_a.number]
+
+
+def test_queue_status_filter_defaults_to_active(agent_client, world, ticket_a):
+    done = make_ticket(actor(world.requester_a), subject="Done already")
+    services.change_status(
+        actor=actor(world.agent_a), number=done.number, to="resolved", resolution="Fixed"
+    )
+    services.change_status(actor=actor(world.agent_a), number=done.number, to="closed")
+
+    def numbers(query: str) -> list[int]:
+        return [t.number for t in agent_client.get(QUEUE + query).context["tickets"]]
+
+    assert numbers("") == [ticket_a.number]
+    assert numbers("?status=active") == [ticket_a.number]
+    assert numbers("?status=closed") == [done.number]
+    assert numbers("?status=any") == [done.number, ticket_a.number]
+    assert numbers("?status=any&sort=number") == [ticket_a.number, done.number]
+
+
+def test_queue_filters_by_text_number_priority_type_tier_team_organization(
+    client, world, ticket_a, ticket_b
+):
+    client.force_login(world.manager)
+    printer = make_ticket(
+        actor(world.requester_a),
+        subject="Broken keyboard",
+        type="question",
+        impact="high",
+        urgency="high",
+    )
+
+    def numbers(query: str) -> list[int]:
+        return [t.number for t in client.get(QUEUE + query).context["tickets"]]
+
+    assert numbers("?text=keyboard") == [printer.number]
+    assert numbers(f"?text=%23{ticket_a.number}") == [ticket_a.number]
+    assert numbers("?priority=P1") == [printer.number]
+    assert numbers("?type=question") == [printer.number]
+    assert numbers(f"?organization={world.org_b.pk}") == [ticket_b.number]
+    assert numbers(f"?team={world.other_l1.pk}") == [ticket_b.number]
+    assert numbers("?tier=2") == []
+    assert numbers("?tier=1&sort=number") == [ticket_a.number, ticket_b.number, printer.number]
+
+
+def test_queue_ignores_malformed_filters(agent_client, ticket_a):
+    response = agent_client.get(QUEUE + "?team=abc&tier=9&assignee=drop+table&page=zzz")
+    assert response.status_code == 200
+    assert [t.number for t in response.context["tickets"]] == [ticket_a.number]
+
+
+def test_queue_pages_keep_the_filters(agent_client, world, settings):
+    settings.LINIA_QUEUE_PAGE_SIZE = 2
+    tickets = [make_ticket(actor(world.requester_a), subject=f"Case {i}") for i in range(5)]
+    first = agent_client.get(QUEUE + "?assignee=none")
+    html = first.content.decode()
+    assert [t.number for t in first.context["tickets"]] == [tickets[4].number, tickets[3].number]
+    assert 'href="?assignee=none&amp;page=2"' in html
+    last = agent_client.get(QUEUE + "?assignee=none&page=3")
+    assert [t.number for t in last.context["tickets"]] == [tickets[0].number]
+    assert "Page 3 of 3" in last.content.decode()
+
+
+def test_queue_quick_views_and_filter_options(agent_client, world):
+    html = agent_client.get(QUEUE).content.decode()
+    assert 'href="/desk/?assignee=me"' in html
+    assert 'href="/desk/?assignee=none"' in html
+    assert f'href="/desk/?team={world.l1.pk}"' in html
+    # filter options: agent_a's organizations only
+    assert f'<option value="{world.org_a.pk}">Acme</option>' in html
+    assert "Globex" not in html
+    assert f'<option value="{world.agent_b.pk}">' in html
+
+
+def test_queue_topbar(client, world):
+    client.force_login(world.agent_a)
+    html = client.get(QUEUE).content.decode()
+    assert reverse("desk:new_ticket") in html
+    assert reverse("desk:outbox") not in html
+    assert 'href="/admin/"' not in html
+    assert f'action="{reverse("account_logout")}"' in html
+    assert 'href="/preferences/"' in html
+    client.force_login(world.admin)
+    html = client.get(QUEUE).content.decode()
+    assert reverse("desk:outbox") in html
+    assert 'href="/admin/"' in html
+
+
+def test_queue_requires_login(client, db):
+    response = client.get(QUEUE)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/desk/"
+    polled = client.get(QUEUE, **HTMX)
+    assert polled.status_code == 200
+    assert polled["HX-Redirect"] == "/accounts/login/"
+
+
+def test_clients_are_sent_to_the_portal(client, world):
+    for user in (world.requester_a, world.client_manager_a):
+        client.force_login(user)
+        response = client.get(QUEUE)
+        assert response.status_code == 302
+        assert response["Location"] == "/"

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from linia.directory.tests.factories import actor
+from linia.tickets import services
+
+from .conftest import reply
+
+
+def url(ticket) -> str:
+    return f"/desk/tickets/{ticket.number}/"
+
+
+def test_ticket_page_shows_thread_requester_classification_and_actions(
+    agent_client, world, ticket_a
+):
+    world.contact_a.phone = "+380 44 123 45 67"
+    world.contact_a.save()  # test setup: no contact service for the phone yet
+    reply(world, ticket_a, "Public answer")
+    reply(world, ticket_a, "Secret note", internal=True)
+    response = agent_client.get(url(ticket_a))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ticket_a.subject in html
+    assert ticket_a.description in html
+    assert "Public answer" in html
+    assert "Secret note" in html
+    assert '<li class="internal"' in html
+    assert '<li class="from-staff"' in html
+    # requester and organization card
+    assert world.contact_a.full_name in html
+    assert world.contact_a.email in html
+    assert "+380 44 123 45 67" in html
+    assert "Acme" in html
+    # the opening attachment is linked through the desk
+    attachment = ticket_a.attachments.get()
+    assert f'href="/desk/attachments/{attachment.pk}/"' in html
+    # classification
+    assert "Incident" in html
+    assert 'class="badge priority-P3"' in html
+    # actions: buttons come from the workflow (new → accept, start, pend, resolve, cancel)
+    actions = [choice.transition.rule.action for choice in response.context["transitions"]]
+    # the public reply moved the ticket to in progress
+    assert actions == ["pend", "resolve", "cancel"]
+    assert 'action="/desk/tickets/1001/transitions/"' in html
+    assert 'action="/desk/tickets/1001/messages/"' in html
+    assert 'action="/desk/tickets/1001/assign/"' in html
+    assert 'action="/desk/tickets/1001/take/"' in html
+    assert 'action="/desk/tickets/1001/classify/"' in html
+    assert 'action="/desk/tickets/1001/escalate/"' in html
+    assert "Take it" in html
+
+
+def test_ticket_page_timeline_shows_every_event_with_details(agent_client, world, ticket_a):
+    agent = actor(world.agent_a)
+    services.assign_ticket(actor=agent, number=ticket_a.number, assignee_id=world.agent_a.pk)
+    services.change_status(
+        actor=agent, number=ticket_a.number, to="pending", note="Waiting for the toner"
+    )
+    services.change_status(
+        actor=agent,
+        number=ticket_a.number,
+        to="resolved",
+        resolution="Replaced the toner",
+        training_recommended=True,
+    )
+    response = agent_client.get(url(ticket_a))
+    rows = response.context["timeline"]
+    assert [row.label for row in rows] == [
+        "Ticket registered",
+        "Attachment added",
+        "Assignee changed",
+        "Status changed",
+        "Status changed",
+        "Status changed",
+    ]
+    assert [(row.old, row.new) for row in rows[2:]] == [
+        ("nobody", world.agent_a.display_name),
+        ("New", "Open"),
+        ("Open", "Pending"),
+        ("Pending", "Resolved"),
+    ]
+    assert rows[4].details == [("Reason", "Waiting for the toner")]
+    assert rows[5].details == [
+        ("Resolution", "Replaced the toner"),
+        ("Training recommended", "yes"),
+    ]
+    html = response.content.decode()
+    assert "Waiting for the toner" in html
+    assert "Replaced the toner" in html
+    # resolved: the only staff transitions left are confirm and reopen
+    actions = [choice.transition.rule.action for choice in response.context["transitions"]]
+    assert actions == ["confirm", "reopen"]
+    assert response.context["can_escalate"] is False
+    assert response.context["can_take"] is False
+
+
+def test_ticket_page_timeline_escalation_and_field_changes(client, world, ticket_a):
+    client.force_login(world.manager)
+    manager = actor(world.manager)
+    services.classify_ticket(actor=manager, number=ticket_a.number, impact="high")
+    services.escalate_ticket(actor=manager, number=ticket_a.number, tier=2, reason="Needs L2")
+    response = client.get(url(ticket_a))
+    rows = response.context["timeline"][2:]
+    assert [(row.label, row.old, row.new) for row in rows] == [
+        ("Changed impact", "Medium", "High"),
+        ("Changed priority", "P3 · medium", "P2 · high"),
+        ("Escalated", "L1", "L2"),
+    ]
+    assert rows[2].details == [("Reason", "Needs L2"), ("Team", "L1 Service desk → L2 Engineers")]
+    # at L2 one can still go to L3
+    assert response.context["escalate_form"].fields["tier"].choices == [(3, "L3")]
+
+
+def test_unknown_ticket_is_404(agent_client, db):
+    assert agent_client.get("/desk/tickets/999999/").status_code == 404
+
+
+def test_times_are_shown_in_the_users_time_zone(agent_client, world, ticket_a):
+    from datetime import UTC, datetime
+
+    from linia.tickets.models import Ticket
+
+    Ticket.objects.filter(pk=ticket_a.pk).update(  # test setup: a fixed received time
+        received_at=datetime(2024, 1, 15, 10, 0, tzinfo=UTC)
+    )
+    world.agent_a.time_zone = "Asia/Tokyo"
+    world.agent_a.save()
+    html = agent_client.get(url(ticket_a)).content.decode()
+    assert (
+        '<time datetime="2024-01-15T10:00:00+00:00" title="2024-01-15 19:00:00 JST">2024-01-15 19:00</time>'
+        in html
+    )

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Install the Debian packages Linia needs, only those missing, quietly. Idempotent.
+#   scripts/install-system-deps.sh            what `make run` needs (python3 -m venv)
+#   scripts/install-system-deps.sh --browser  also Chromium for the browser tests (`make test`)
+# Without root (or without apt-get) it says what is missing and carries on.
+set -euo pipefail
+
+want_browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    *) echo "usage: $0 [--browser]" >&2; exit 2 ;;
+  esac
+done
+
+python=${PYTHON:-python3}
+missing=()
+
+# `python3 -m venv` needs ensurepip, which Debian ships in python3-venv.
+if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
+if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium fonts-dejavu-core)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  echo "install-system-deps: not root, so not installing: ${missing[*]}" >&2
+  echo "install-system-deps: run 'sudo apt-get install -y ${missing[*]}' (the browser tests skip without chromium)." >&2
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-system-deps: no apt-get here; please install: ${missing[*]}" >&2
+  exit 0
+fi
+
+echo "install-system-deps: installing ${missing[*]} ..."
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists yet; refresh them once if the install cannot resolve.
+if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "install-system-deps: done."
