@@ -14,7 +14,7 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REQUEST_TIMEOUT = 60.0
 
 
-class LoginFailed(RuntimeError):
+class LoginError(RuntimeError):
     pass
 
 
@@ -103,10 +103,10 @@ class Client:
         form = self.get(path)
         match = CSRF_INPUT.search(form.body.decode(errors="replace"))
         if form.status != 200 or match is None:
-            raise LoginFailed(f"GET {path} gave {form.status} without a CSRF token")
+            raise LoginError(f"GET {path} gave {form.status} without a CSRF token")
         answer = self.post_form(path, {**fields, "csrfmiddlewaretoken": match.group(1)})
         if answer.status not in (301, 302, 303) or "sessionid" not in self.cookies:
-            raise LoginFailed(f"POST {path} gave {answer.status}: {answer.body[:300]!r}")
+            raise LoginError(f"POST {path} gave {answer.status}: {answer.body[:300]!r}")
 
     @property
     def csrf_token(self) -> str:

@@ -46,7 +46,7 @@ def insert_rows(
             continue
         extra_columns.append(field.column)
         extra_values.append(field.get_db_prep_save(field.get_default(), connection))
-    columns = [field.column for field in chosen] + extra_columns  # type: ignore[union-attr]
+    columns = [str(field.column) for field in chosen] + extra_columns  # type: ignore[union-attr]
     extra = tuple(extra_values)
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     table = connection.ops.quote_name(meta.db_table)
@@ -89,7 +89,7 @@ def next_id(model: type[models.Model]) -> int:
     """The first free primary key of `model`'s table."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COALESCE(MAX({connection.ops.quote_name(model._meta.pk.column)}), 0) "  # type: ignore[union-attr]
+            f"SELECT COALESCE(MAX({connection.ops.quote_name(str(model._meta.pk.column))}), 0) "
             f"FROM {connection.ops.quote_name(model._meta.db_table)}"
         )
         row = cursor.fetchone()

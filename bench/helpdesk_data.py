@@ -33,7 +33,7 @@ from helpdesk.models import FollowUp, Queue, Ticket, TicketChange, UserSettings 
 from bench import dbwrite, plan  # noqa: E402
 from bench.progress import Progress  # noqa: E402
 
-User = get_user_model()
+User: Any = get_user_model()  # typed loosely: mypy reads Linia's settings, not the peer's
 CHUNK = 5_000
 OPEN, REOPENED, RESOLVED, CLOSED = 1, 2, 3, 4
 STATUS = {
@@ -107,7 +107,9 @@ def build(count: int, seed: int, now: datetime) -> dict[str, Any]:
     items = plan.tickets(count, seed, now, orgs)
     with Progress("helpdesk: tickets", count, unit="tickets") as progress:
         while chunk := list(islice(items, CHUNK)):
-            tickets, followups, changes = [], [], []
+            tickets: list[tuple[Any, ...]] = []
+            followups: list[tuple[Any, ...]] = []
+            changes: list[tuple[Any, ...]] = []
             for item in chunk:
                 ticket_id = first_id + item.index
                 status = STATUS[item.status]
@@ -149,9 +151,11 @@ def build(count: int, seed: int, now: datetime) -> dict[str, Any]:
     big_id = None
     if big is not None:
         big_id = first_id + big.index
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for entry in plan.big_thread(big, seed):
-            author = contact_ids[big.contact] if entry.kind == "requester" else agent_ids[entry.agent]
+            author = (
+                contact_ids[big.contact] if entry.kind == "requester" else agent_ids[entry.agent]
+            )
             rows.append((followup_id, big_id, entry.at, "Comment", entry.body,
                          entry.kind != "note", author, None))  # fmt: skip
             followup_id += 1

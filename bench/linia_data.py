@@ -100,7 +100,9 @@ def build_reference(seed: int) -> tuple[Ids, list[plan.Organization]]:
         ids.agent_users = [user.pk for user in agents]
         ids.agent_names = [f"{agent.first_name} {agent.last_name}" for agent in agent_plans]
         Team.members.through.objects.bulk_create(
-            Team.members.through(team_id=ids.teams[agent.team], user_id=ids.agent_users[agent.index])
+            Team.members.through(
+                team_id=ids.teams[agent.team], user_id=ids.agent_users[agent.index]
+            )
             for agent in agent_plans
         )
         organizations = Organization.objects.bulk_create(
@@ -152,7 +154,9 @@ def ticket_rows(
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The rows for one chunk of planned tickets: tickets, messages, events (ids not set for
     messages and events; the caller numbers them)."""
-    rows, messages, events = [], [], []
+    rows: list[tuple[Any, ...]] = []
+    messages: list[tuple[Any, ...]] = []
+    events: list[tuple[Any, ...]] = []
     for item in tickets:
         ticket_id = first_id + item.index
         number = first_number + item.index
@@ -304,9 +308,7 @@ def build(count: int, seed: int, now: datetime) -> dict[str, Any]:
             requester_id=ids.contact_ids[requester.index]
         ).count(),
         "client_manager": client_manager.username,
-        "organization_tickets": Ticket.objects.filter(
-            organization_id=ids.organizations[0]
-        ).count(),
+        "organization_tickets": Ticket.objects.filter(organization_id=ids.organizations[0]).count(),
         "agent_visible": agent_tickets.count(),
         "agent_visible_active": agent_tickets.filter(status__in=sorted(plan.ACTIVE)).count(),
         "all_active": Ticket.objects.filter(status__in=sorted(plan.ACTIVE)).count(),

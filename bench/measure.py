@@ -72,9 +72,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run(spec: Spec, client: Client, *, requests: int, max_seconds: float) -> Result:
-    result = Result(
-        spec.system, spec.key, spec.label, spec.method, spec.path, spec.concurrency
-    )
+    result = Result(spec.system, spec.key, spec.label, spec.method, spec.path, spec.concurrency)
     deadline = time.monotonic() + max_seconds
     # Warm-up (not timed); it also tells whether the endpoint exists yet.
     counter = 0
@@ -101,7 +99,7 @@ def run(spec: Spec, client: Client, *, requests: int, max_seconds: float) -> Res
         while True:
             with lock:
                 if issued >= requests or time.monotonic() > deadline:
-                    return
+                    break
                 issued += 1
                 number = counter + issued
             try:

@@ -142,15 +142,15 @@ urlpatterns = [
 ]
 '''
 
-WSGI = '''import os
+WSGI = """import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hdproject.settings")
 application = get_wsgi_application()
-'''
+"""
 
-MANAGE = '''#!/usr/bin/env python
+MANAGE = """#!/usr/bin/env python
 import os
 import sys
 
@@ -159,7 +159,7 @@ if __name__ == "__main__":
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
-'''
+"""
 
 
 def venv_python(work: Path) -> Path:

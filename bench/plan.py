@@ -147,7 +147,7 @@ def organizations(seed: int) -> list[Organization]:
 
 def contacts(orgs: list[Organization], seed: int) -> list[Person]:
     rng = random.Random(seed + 1)
-    result = []
+    result: list[Person] = []
     for org in orgs:
         for slot in range(CONTACTS_PER_ORGANIZATION):
             index = len(result)
@@ -190,6 +190,7 @@ def agents(seed: int) -> list[Person]:
 
 def _status_for(rng: random.Random, age_days: float) -> str:
     roll = rng.random()
+    table: tuple[tuple[str, float], ...]
     if age_days < 7:
         table = (("new", 0.15), ("open", 0.15), ("in_progress", 0.3), ("pending", 0.1),
                  ("resolved", 0.2), ("closed", 0.1))  # fmt: skip
@@ -285,7 +286,7 @@ def tickets(count: int, seed: int, now: datetime, orgs: list[Organization]) -> I
 def big_thread(plan: TicketPlan, seed: int) -> list[Entry]:
     """The extra entries that bring one ticket's thread to BIG_THREAD_MESSAGES messages."""
     rng = random.Random(seed + 4)
-    entries = []
+    entries: list[Entry] = []
     at = plan.entries[-1].at
     agent = plan.agent if plan.agent is not None else team_members(plan.team)[0]
     for number in range(BIG_THREAD_MESSAGES - len(plan.entries)):

@@ -154,7 +154,9 @@ def running(
             if process.poll() is not None:
                 raise ServerError(f"{name} exited with {process.returncode}:\n{server.log_tail()}")
             if time.monotonic() > deadline:
-                raise ServerError(f"{name} did not answer within {timeout:.0f}s:\n{server.log_tail()}")
+                raise ServerError(
+                    f"{name} did not answer within {timeout:.0f}s:\n{server.log_tail()}"
+                )
             time.sleep(0.25)
         # Both workers must be up before anything is timed.
         while len(server.worker_pids()) < WORKERS and time.monotonic() < deadline:

@@ -69,7 +69,9 @@ STATUS_CODES = {
 def error_response(
     request: HttpRequest, status: int, code: str, message: str, **extra: Any
 ) -> HttpResponse:
-    response = api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+    response = api.create_response(
+        request, {"code": code, "message": message, **extra}, status=status
+    )
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="Linia"'
     return response
@@ -90,10 +92,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 def _describe(error: dict[str, Any]) -> str:
     # loc is (source, parameter, field, ...) for bodies and (source, field, ...) otherwise.
     location = [str(part) for part in error.get("loc", ())]
-    if len(location) > 2 and location[0] == "body":
-        location = location[2:]
-    elif location:
-        location = location[1:]
+    location = (location[2:] or ["body"]) if location[:1] == ["body"] else location[1:]
     where = ".".join(location) or _("request")
     return f"{where}: {error.get('msg', _('invalid value'))}"
 
@@ -101,7 +100,9 @@ def _describe(error: dict[str, Any]) -> str:
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error_response(
-        request, 401, "unauthenticated",
+        request,
+        401,
+        "unauthenticated",
         _("Authentication required: send an “Authorization: Bearer <token>” header."),
     )
 

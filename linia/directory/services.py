@@ -82,8 +82,10 @@ def create_contact(
         if Contact.objects.filter(user_id=user_id).exists():
             raise Invalid(_("This user is already linked to a contact."), code="user_has_contact")
     if language not in {code for code, _name in settings.LANGUAGES}:
-        raise Invalid(_("Unsupported language: %(language)s") % {"language": language},
-                      code="invalid_language")
+        raise Invalid(
+            _("Unsupported language: %(language)s") % {"language": language},
+            code="invalid_language",
+        )
     return Contact.objects.create(
         organization_id=organization_id,
         full_name=full_name,

@@ -694,8 +694,14 @@ def update_ticket(
     _lock_ticket(actor, number)
     _require_staff(actor)
     ticket = classify_ticket(
-        actor=actor, number=number, subject=subject, type=type, category_id=category_id,
-        impact=impact, urgency=urgency, priority=priority,
+        actor=actor,
+        number=number,
+        subject=subject,
+        type=type,
+        category_id=category_id,
+        impact=impact,
+        urgency=urgency,
+        priority=priority,
     )
     if assignee_id is not False:
         ticket = assign_ticket(actor=actor, number=number, assignee_id=assignee_id or None)

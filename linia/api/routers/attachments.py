@@ -43,7 +43,9 @@ def add_attachments(
     413 for a file over the size limit."""
     incoming = [
         services.IncomingFile(
-            name=upload.name or "", content=upload, size=upload.size or 0,
+            name=upload.name or "",
+            content=upload,
+            size=upload.size or 0,
             content_type=upload.content_type or "",
         )
         for upload in files
@@ -67,7 +69,9 @@ def download_attachment(request: HttpRequest, attachment_id: PathId) -> FileResp
     except OSError:
         raise NotFound(_("Attachment not found.")) from None
     response = FileResponse(
-        handle, as_attachment=True, filename=attachment.filename,
+        handle,
+        as_attachment=True,
+        filename=attachment.filename,
         content_type=attachment.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

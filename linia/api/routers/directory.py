@@ -40,7 +40,9 @@ def list_organizations(
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
     require_admin(actor_of(request))
     organization = services.create_organization(
-        name=payload.name, legal_name=payload.legal_name, notes=payload.notes,
+        name=payload.name,
+        legal_name=payload.legal_name,
+        notes=payload.notes,
         team_ids=payload.teams,
     )
     return Status(201, organization)
@@ -60,8 +62,12 @@ def update_organization(
     """Omitted fields stay as they are; `teams` replaces the serving teams."""
     require_admin(actor_of(request))
     return services.update_organization(
-        organization_id=organization_id, name=payload.name, legal_name=payload.legal_name,
-        notes=payload.notes, is_active=payload.is_active, team_ids=payload.teams,
+        organization_id=organization_id,
+        name=payload.name,
+        legal_name=payload.legal_name,
+        notes=payload.notes,
+        is_active=payload.is_active,
+        team_ids=payload.teams,
     )
 
 
@@ -83,9 +89,14 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
     log-in (one contact per user)."""
     require_admin(actor_of(request))
     contact = services.create_contact(
-        organization_id=payload.organization, full_name=payload.full_name, email=payload.email,
-        phone=payload.phone, position=payload.position, language=payload.language,
-        is_vip=payload.is_vip, user_id=payload.user,
+        organization_id=payload.organization,
+        full_name=payload.full_name,
+        email=payload.email,
+        phone=payload.phone,
+        position=payload.position,
+        language=payload.language,
+        is_vip=payload.is_vip,
+        user_id=payload.user,
     )
     return Status(201, contact)
 

@@ -33,7 +33,10 @@ def add_message(request: HttpRequest, payload: MessageIn, number: TicketNumber) 
     """Reply, or add an internal note (`internal`: staff only, 403 for clients). A client's
     reply resumes a pending ticket and reopens a resolved one."""
     message = services.add_message(
-        actor=actor_of(request), number=number, body=payload.body,
-        is_internal=payload.internal, channel=Channel.API,
+        actor=actor_of(request),
+        number=number,
+        body=payload.body,
+        is_internal=payload.internal,
+        channel=Channel.API,
     )
     return Status(201, message)

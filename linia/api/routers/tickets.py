@@ -28,6 +28,7 @@ from ..schemas.tickets import (
 
 router = Router(tags=["tickets"])
 
+
 @router.get("/tickets", response={200: Page[TicketOut], **ERRORS})
 def list_tickets(
     request: HttpRequest, filters: Query[TicketFilters], page: Query[PageParams]
@@ -86,7 +87,10 @@ def update_ticket(request: HttpRequest, payload: TicketPatch, number: TicketNumb
 def escalate_ticket(request: HttpRequest, payload: EscalationIn, number: TicketNumber) -> Ticket:
     """Staff only: move the ticket up to L2 or L3 (to `team`, or the tier's default team)."""
     return services.escalate_ticket(
-        actor=actor_of(request), number=number, tier=payload.tier, reason=payload.reason,
+        actor=actor_of(request),
+        number=number,
+        tier=payload.tier,
+        reason=payload.reason,
         team_id=payload.team,
     )
 
@@ -106,8 +110,12 @@ def list_transitions(request: HttpRequest, number: TicketNumber) -> list[Transit
 def change_status(request: HttpRequest, payload: TransitionIn, number: TicketNumber) -> Ticket:
     """Move the ticket along the workflow; 409 if the change is not allowed."""
     return services.change_status(
-        actor=actor_of(request), number=number, to=payload.to, note=payload.note,
-        resolution=payload.resolution, training_recommended=payload.training_recommended,
+        actor=actor_of(request),
+        number=number,
+        to=payload.to,
+        note=payload.note,
+        resolution=payload.resolution,
+        training_recommended=payload.training_recommended,
     )
 
 
@@ -118,4 +126,3 @@ def list_events(
     """The ticket's history, oldest first (clients do not see internal events)."""
     actor = actor_of(request)
     return paginate(queries.ticket_timeline(queries.get_ticket_for(actor, number), actor), page)
-

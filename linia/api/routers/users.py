@@ -47,9 +47,14 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status[User]:
     `user`) to belong to an organization."""
     require_admin(actor_of(request))
     user = services.create_user(
-        username=payload.username, email=payload.email, password=payload.password,
-        role=payload.role, first_name=payload.first_name, last_name=payload.last_name,
-        language=payload.language, time_zone=payload.time_zone,
+        username=payload.username,
+        email=payload.email,
+        password=payload.password,
+        role=payload.role,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+        language=payload.language,
+        time_zone=payload.time_zone,
     )
     return Status(201, user)
 

@@ -28,7 +28,8 @@ def test_upload_list_and_download(world, api_as):
 
     assert created.status_code == 201
     assert [(a["filename"], a["size"], a["internal"]) for a in created.json()] == [
-        ("report.pdf", 15, False), ("photo.png", 7, False),
+        ("report.pdf", 15, False),
+        ("photo.png", 7, False),
     ]
     assert first["download_url"] == f"{API}/attachments/{first['id']}"
     assert listed.json()["count"] == 2
@@ -70,7 +71,9 @@ def test_client_cannot_upload_internal_files(world, api_as):
 def test_client_never_sees_internal_attachments(world, api_as):
     ticket = make_ticket(actor(world.requester_a))
     [internal] = services.add_attachments(
-        actor=actor(world.agent_a), number=ticket.number, is_internal=True,
+        actor=actor(world.agent_a),
+        number=ticket.number,
+        is_internal=True,
         files=[services.IncomingFile(name="notes.txt", content=ContentFile(b"secret"), size=6)],
     )
     client = api_as(world.requester_a)

@@ -1,11 +1,12 @@
 import datetime as dt
 
+import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client
 
 from linia.accounts import services as account_services
-from linia.accounts.models import ApiToken
+from linia.accounts.models import ApiToken, User
 from linia.accounts.services import create_api_token
 
 from .conftest import API
@@ -62,7 +63,10 @@ def test_me_for_staff_has_no_organization(world, api_as):
     assert response.status_code == 200
     body = response.json()
     assert (body["role"], body["is_staff"], body["organization"], body["contact_id"]) == (
-        "agent", True, None, None,
+        "agent",
+        True,
+        None,
+        None,
     )
 
 
@@ -78,8 +82,7 @@ def test_revoked_token_is_refused(world):
 
 def test_token_of_inactive_user_is_refused(world):
     _row, token = create_api_token(username="anna")
-    world.requester_a.is_active = False
-    world.requester_a.save(update_fields=["is_active"])
+    User.objects.filter(pk=world.requester_a.pk).update(is_active=False)
 
     response = Client(headers={"Authorization": f"Bearer {token}"}).get(f"{API}/me")
 
@@ -127,7 +130,9 @@ def test_session_write_needs_csrf_token(world):
     )
     client.get(f"{API}/docs")  # sets the CSRF cookie, as the docs page does in a browser
     accepted = client.post(
-        f"{API}/tickets", {"subject": "With token"}, content_type="application/json",
+        f"{API}/tickets",
+        {"subject": "With token"},
+        content_type="application/json",
         headers={"X-CSRFToken": client.cookies["csrftoken"].value},
     )
 
@@ -148,6 +153,7 @@ def test_create_api_token_command_prints_a_working_token(world, capsys):
     assert ApiToken.objects.get(digest=ApiToken.digest_of(token)).name == "monitoring"
 
 
+@pytest.mark.slow  # builds the whole OpenAPI schema once (about half a second)
 def test_openapi_schema_and_docs_page(db):
     schema = Client().get(f"{API}/openapi.json")
     docs = Client().get(f"{API}/docs")

@@ -54,7 +54,11 @@ def test_validation_message_is_readable(world, api_as):
 
 @pytest.mark.parametrize(
     ("_case", "body"),
-    [("not json", b"subject=hello"), ("truncated json", b'{"subject": "x"'), ("bytes", b"\xff\xfe")],
+    [
+        ("not json", b"subject=hello"),
+        ("truncated json", b'{"subject": "x"'),
+        ("bytes", b"\xff\xfe"),
+    ],
 )
 def test_malformed_json_is_400(world, api_as, _case, body):
     response = api_as(world.requester_a).post(f"{API}/tickets", body, content_type=JSON)
@@ -76,7 +80,7 @@ def test_empty_body_is_422(world, api_as):
     response = api_as(world.requester_a).post(f"{API}/tickets", b"", content_type=JSON)
 
     assert response.status_code == 422
-    assert response.json()["errors"][0]["loc"][-1] == "subject"
+    assert response.json()["message"] == "Invalid input: body: Field required."
 
 
 @pytest.mark.parametrize(
@@ -126,8 +130,11 @@ def test_invalid_transition_payload_is_422(world, api_as, _case, payload):
 
 @pytest.mark.parametrize(
     ("_case", "payload"),
-    [("tier 1", {"tier": 1, "reason": "x"}), ("no reason", {"tier": 2}),
-     ("team not an id", {"tier": 2, "reason": "x", "team": "L2"})],
+    [
+        ("tier 1", {"tier": 1, "reason": "x"}),
+        ("no reason", {"tier": 2}),
+        ("team not an id", {"tier": 2, "reason": "x", "team": "L2"}),
+    ],
 )
 def test_invalid_escalation_is_422(world, api_as, _case, payload):
     ticket = make_ticket(actor(world.requester_a))
@@ -143,8 +150,12 @@ def test_invalid_escalation_is_422(world, api_as, _case, payload):
 
 @pytest.mark.parametrize(
     ("_case", "payload"),
-    [("body missing", {}), ("body not a string", {"body": ["a"]}),
-     ("body too long", {"body": "x" * 100_001}), ("internal not a boolean", {"body": "x", "internal": "sure"})],
+    [
+        ("body missing", {}),
+        ("body not a string", {"body": ["a"]}),
+        ("body too long", {"body": "x" * 100_001}),
+        ("internal not a boolean", {"body": "x", "internal": "sure"}),
+    ],
 )
 def test_invalid_message_is_422(world, api_as, _case, payload):
     ticket = make_ticket(actor(world.requester_a))

@@ -15,13 +15,17 @@ def test_staff_reply(world, api_as):
 
     response = api_as(world.agent_a).post(
         f"{API}/tickets/{ticket.number}/messages",
-        {"body": "Please restart the printer."}, content_type=JSON,
+        {"body": "Please restart the printer."},
+        content_type=JSON,
     )
 
     assert response.status_code == 201
     body = response.json()
     assert (body["body"], body["internal"], body["is_from_staff"], body["channel"]) == (
-        "Please restart the printer.", False, True, "api",
+        "Please restart the printer.",
+        False,
+        True,
+        "api",
     )
     assert body["author"] == {"id": world.agent_a.pk, "name": world.agent_a.display_name}
     assert body["attachments"] == []
@@ -35,7 +39,8 @@ def test_staff_internal_note(world, api_as):
 
     response = api_as(world.agent_a).post(
         f"{API}/tickets/{ticket.number}/messages",
-        {"body": "Probably the fuser.", "internal": True}, content_type=JSON,
+        {"body": "Probably the fuser.", "internal": True},
+        content_type=JSON,
     )
 
     assert response.status_code == 201
@@ -47,7 +52,8 @@ def test_client_reply(world, api_as):
     ticket = make_ticket(actor(world.requester_a))
 
     response = api_as(world.requester_a).post(
-        f"{API}/tickets/{ticket.number}/messages", {"body": "It still blinks."},
+        f"{API}/tickets/{ticket.number}/messages",
+        {"body": "It still blinks."},
         content_type=JSON,
     )
 
@@ -60,13 +66,15 @@ def test_client_cannot_add_internal_note(world, api_as):
     before = event_count()
 
     response = api_as(world.requester_a).post(
-        f"{API}/tickets/{ticket.number}/messages", {"body": "Secret", "internal": True},
+        f"{API}/tickets/{ticket.number}/messages",
+        {"body": "Secret", "internal": True},
         content_type=JSON,
     )
 
     assert response.status_code == 403
     assert response.json() == {
-        "code": "forbidden", "message": "Only service desk staff can add internal notes.",
+        "code": "forbidden",
+        "message": "Only service desk staff can add internal notes.",
     }
     assert Message.objects.count() == 0
     assert event_count() == before
@@ -88,16 +96,23 @@ def test_empty_message_is_422(world, api_as):
 def test_client_thread_hides_internal_notes_and_their_files(world, api_as):
     ticket = make_ticket(actor(world.requester_a))
     agent = actor(world.agent_a)
-    services.add_message(actor=agent, number=ticket.number, body="Public answer",
-                         files=[_file("answer.txt")])
-    services.add_message(actor=agent, number=ticket.number, body="Internal note",
-                         is_internal=True, files=[_file("secret.txt")])
+    services.add_message(
+        actor=agent, number=ticket.number, body="Public answer", files=[_file("answer.txt")]
+    )
+    services.add_message(
+        actor=agent,
+        number=ticket.number,
+        body="Internal note",
+        is_internal=True,
+        files=[_file("secret.txt")],
+    )
 
     staff = api_as(world.agent_a).get(f"{API}/tickets/{ticket.number}/messages")
     client = api_as(world.requester_a).get(f"{API}/tickets/{ticket.number}/messages")
 
     assert [(m["body"], m["internal"]) for m in staff.json()["items"]] == [
-        ("Public answer", False), ("Internal note", True),
+        ("Public answer", False),
+        ("Internal note", True),
     ]
     assert staff.json()["count"] == 2
     assert [m["body"] for m in client.json()["items"]] == ["Public answer"]
@@ -107,5 +122,9 @@ def test_client_thread_hides_internal_notes_and_their_files(world, api_as):
 
 def _file(name: str) -> services.IncomingFile:
     content = b"hello"
-    return services.IncomingFile(name=name, content=ContentFile(content, name=name),
-                                 size=len(content), content_type="text/plain")
+    return services.IncomingFile(
+        name=name,
+        content=ContentFile(content, name=name),
+        size=len(content),
+        content_type="text/plain",
+    )

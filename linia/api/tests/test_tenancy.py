@@ -45,7 +45,8 @@ def _call(client: Client, method: str, path: str, body):
 def ticket_a(world) -> tuple[Ticket, Attachment]:
     ticket = make_ticket(actor(world.requester_a))
     [attachment] = services.add_attachments(
-        actor=actor(world.requester_a), number=ticket.number,
+        actor=actor(world.requester_a),
+        number=ticket.number,
         files=[services.IncomingFile(name="photo.jpg", content=ContentFile(b"jpeg"), size=4)],
     )
     return ticket, attachment
@@ -60,12 +61,16 @@ def test_only_those_who_see_the_ticket_reach_it(
     users = {name: getattr(world, name) for name in DENIED}
     before = (event_count(), Message.objects.count(), Attachment.objects.count())
 
-    statuses = {name: _call(client_for(user), method, url, body).status_code
-                for name, user in users.items()}
+    statuses = {
+        name: _call(client_for(user), method, url, body).status_code for name, user in users.items()
+    }
     statuses["anonymous"] = _call(Client(), method, url, body).status_code
 
     assert statuses == {
-        "requester_b": 404, "client_manager_b": 404, "agent_b": 404, "colleague_a": 404,
+        "requester_b": 404,
+        "client_manager_b": 404,
+        "agent_b": 404,
+        "colleague_a": 404,
         "anonymous": 401,
     }
     assert (event_count(), Message.objects.count(), Attachment.objects.count()) == before
@@ -125,11 +130,13 @@ def test_clients_cannot_escalate_even_their_own_ticket(world):
     before = event_count()
 
     own = client_for(world.client_manager_a).post(
-        f"{API}/tickets/{ticket.number}/escalate", {"tier": 2, "reason": "Hurry"},
+        f"{API}/tickets/{ticket.number}/escalate",
+        {"tier": 2, "reason": "Hurry"},
         content_type=JSON,
     )
     foreign_agent = client_for(world.agent_b).post(
-        f"{API}/tickets/{ticket.number}/escalate", {"tier": 2, "reason": "Hurry"},
+        f"{API}/tickets/{ticket.number}/escalate",
+        {"tier": 2, "reason": "Hurry"},
         content_type=JSON,
     )
 

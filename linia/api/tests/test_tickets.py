@@ -1,9 +1,9 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from linia.directory.tests.factories import actor
 from linia.tickets import services
@@ -39,8 +39,9 @@ def test_list_returns_every_status_newest_first(world, api_as):
 
 def test_list_item_shape(world, api_as):
     ticket = make_ticket(actor(world.requester_a), impact="high", urgency="high")
-    services.assign_ticket(actor=actor(world.agent_a), number=ticket.number,
-                           assignee_id=world.agent_a.pk)
+    services.assign_ticket(
+        actor=actor(world.agent_a), number=ticket.number, assignee_id=world.agent_a.pk
+    )
     ticket.refresh_from_db()
 
     item = api_as(world.requester_a).get(f"{API}/tickets").json()["items"][0]
@@ -60,7 +61,8 @@ def test_list_item_shape(world, api_as):
         "assignee": {"id": world.agent_a.pk, "name": world.agent_a.display_name},
         "organization": {"id": world.org_a.pk, "name": "Acme"},
         "requester": {
-            "id": world.contact_a.pk, "name": world.contact_a.full_name,
+            "id": world.contact_a.pk,
+            "name": world.contact_a.full_name,
             "email": "anna@example.test",
         },
         "channel": "portal",
@@ -113,8 +115,9 @@ def test_list_filters(world, api_as, _case, query, expected):
     requester = actor(world.requester_a)
     assigned = make_ticket(requester, subject="Printer", impact="high", urgency="high")
     other = make_ticket(requester, subject="VPN drops", type="question")
-    services.assign_ticket(actor=actor(world.agent_a), number=assigned.number,
-                           assignee_id=world.agent_a.pk)
+    services.assign_ticket(
+        actor=actor(world.agent_a), number=assigned.number, assignee_id=world.agent_a.pk
+    )
     names = {assigned.number: "assigned", other.number: "other"}
 
     response = api_as(world.agent_a).get(f"{API}/tickets", query)
@@ -150,7 +153,9 @@ def test_list_pages_are_capped(world, api_as):
     assert numbers(second_page) == [tickets[1].number, tickets[0].number]
 
 
-def test_list_query_count_does_not_grow_with_tickets(world, api_as, django_capture_on_commit_callbacks):
+def test_list_query_count_does_not_grow_with_tickets(
+    world, api_as, django_capture_on_commit_callbacks
+):
     client = api_as(world.agent_a)
     requester = actor(world.requester_a)
     agent = actor(world.agent_a)
@@ -159,8 +164,9 @@ def test_list_query_count_does_not_grow_with_tickets(world, api_as, django_captu
         for index in range(count):
             ticket = make_ticket(requester, category_id=None)
             if index % 2:
-                services.assign_ticket(actor=agent, number=ticket.number,
-                                       assignee_id=world.agent_a.pk)
+                services.assign_ticket(
+                    actor=agent, number=ticket.number, assignee_id=world.agent_a.pk
+                )
 
     make(3)
     client.get(f"{API}/tickets")  # the token's first use writes last_used_at
@@ -179,15 +185,22 @@ def test_list_query_count_does_not_grow_with_tickets(world, api_as, django_captu
 def test_client_creates_a_ticket_for_itself(world, api_as):
     response = api_as(world.requester_a).post(
         f"{API}/tickets",
-        {"subject": "Outlook asks for a password", "description": "Every hour.",
-         "impact": "low", "urgency": "high"},
+        {
+            "subject": "Outlook asks for a password",
+            "description": "Every hour.",
+            "impact": "low",
+            "urgency": "high",
+        },
         content_type=JSON,
     )
 
     assert response.status_code == 201
     body = response.json()
     assert (body["subject"], body["priority"], body["channel"], body["status"]) == (
-        "Outlook asks for a password", "P3", "api", "new",
+        "Outlook asks for a password",
+        "P3",
+        "api",
+        "new",
     )
     assert body["requester"]["id"] == world.contact_a.pk
     assert body["organization"] == {"id": world.org_a.pk, "name": "Acme"}
@@ -198,16 +211,25 @@ def test_client_creates_a_ticket_for_itself(world, api_as):
 def test_staff_creates_a_ticket_for_a_requester_by_email(world, api_as):
     response = api_as(world.agent_a).post(
         f"{API}/tickets",
-        {"subject": "Phone call: scanner", "requester": "anna@example.test",
-         "organization": world.org_a.pk, "channel": "phone", "priority": "P2",
-         "type": "service_request", "received_at": "2024-01-01T08:30:00+02:00"},
+        {
+            "subject": "Phone call: scanner",
+            "requester": "anna@example.test",
+            "organization": world.org_a.pk,
+            "channel": "phone",
+            "priority": "P2",
+            "type": "service_request",
+            "received_at": "2024-01-01T08:30:00+02:00",
+        },
         content_type=JSON,
     )
 
     assert response.status_code == 201
     body = response.json()
     assert (body["requester"]["id"], body["channel"], body["priority"], body["type"]) == (
-        world.contact_a.pk, "phone", "P2", "service_request",
+        world.contact_a.pk,
+        "phone",
+        "P2",
+        "service_request",
     )
     assert dt.datetime.fromisoformat(body["received_at"]) == dt.datetime(
         2024, 1, 1, 6, 30, tzinfo=dt.UTC
@@ -217,8 +239,7 @@ def test_staff_creates_a_ticket_for_a_requester_by_email(world, api_as):
 def test_staff_must_name_the_requester(world, api_as):
     before = event_count()
 
-    response = api_as(world.agent_a).post(f"{API}/tickets", {"subject": "Who?"},
-                                          content_type=JSON)
+    response = api_as(world.agent_a).post(f"{API}/tickets", {"subject": "Who?"}, content_type=JSON)
 
     assert response.status_code == 422
     assert response.json()["code"] == "requester_required"
@@ -273,15 +294,22 @@ def test_patch_classifies_and_assigns(world, api_as):
 
     response = api_as(world.agent_a).patch(
         f"{API}/tickets/{ticket.number}",
-        {"subject": "Printer on floor 2", "category": category.pk, "impact": "high",
-         "assignee": world.agent_a.pk},
+        {
+            "subject": "Printer on floor 2",
+            "category": category.pk,
+            "impact": "high",
+            "assignee": world.agent_a.pk,
+        },
         content_type=JSON,
     )
 
     assert response.status_code == 200
     body = response.json()
     assert (body["subject"], body["category"], body["impact"], body["priority"]) == (
-        "Printer on floor 2", {"id": category.pk, "name": "Printers"}, "high", "P2",
+        "Printer on floor 2",
+        {"id": category.pk, "name": "Printers"},
+        "high",
+        "P2",
     )
     assert body["assignee"] == {"id": world.agent_a.pk, "name": world.agent_a.display_name}
     assert body["status"] == "open"
@@ -301,14 +329,13 @@ def test_patch_classifies_and_assigns(world, api_as):
 
 def test_patch_null_assignee_unassigns_and_absent_keeps(world, api_as):
     ticket = make_ticket(actor(world.requester_a))
-    services.assign_ticket(actor=actor(world.agent_a), number=ticket.number,
-                           assignee_id=world.agent_a.pk)
+    services.assign_ticket(
+        actor=actor(world.agent_a), number=ticket.number, assignee_id=world.agent_a.pk
+    )
     client = api_as(world.agent_a)
 
-    kept = client.patch(f"{API}/tickets/{ticket.number}", {"type": "question"},
-                        content_type=JSON)
-    cleared = client.patch(f"{API}/tickets/{ticket.number}", {"assignee": None},
-                           content_type=JSON)
+    kept = client.patch(f"{API}/tickets/{ticket.number}", {"type": "question"}, content_type=JSON)
+    cleared = client.patch(f"{API}/tickets/{ticket.number}", {"assignee": None}, content_type=JSON)
 
     assert kept.json()["assignee"]["id"] == world.agent_a.pk
     assert kept.json()["type"] == "question"
@@ -371,11 +398,14 @@ def test_escalate(world, api_as):
 
     assert response.status_code == 200
     assert (response.json()["tier"], response.json()["team"]) == (
-        2, {"id": world.l2.pk, "name": "L2 Engineers"},
+        2,
+        {"id": world.l2.pk, "name": "L2 Engineers"},
     )
     event = TicketEvent.objects.filter(ticket=ticket).latest("id")
     assert (event.kind, event.payload["reason"], event.is_internal) == (
-        "ticket.escalated", "Needs an engineer", True,
+        "ticket.escalated",
+        "Needs an engineer",
+        True,
     )
 
 
@@ -399,7 +429,8 @@ def test_client_cannot_escalate(world, api_as):
     before = event_count()
 
     response = api_as(world.requester_a).post(
-        f"{API}/tickets/{ticket.number}/escalate", {"tier": 2, "reason": "Faster please"},
+        f"{API}/tickets/{ticket.number}/escalate",
+        {"tier": 2, "reason": "Faster please"},
         content_type=JSON,
     )
 
@@ -417,12 +448,20 @@ def test_allowed_transitions_depend_on_the_caller(world, api_as):
     client = api_as(world.requester_a).get(f"{API}/tickets/{ticket.number}/transitions")
 
     assert [(t["to"], t["action"]) for t in staff.json()] == [
-        ("open", "accept"), ("in_progress", "start"), ("pending", "pend"),
-        ("resolved", "resolve"), ("cancelled", "cancel"),
+        ("open", "accept"),
+        ("in_progress", "start"),
+        ("pending", "pend"),
+        ("resolved", "resolve"),
+        ("cancelled", "cancel"),
     ]
     assert client.json() == [
-        {"to": "cancelled", "action": "cancel", "label": "Cancel",
-         "requires_resolution": False, "requires_reason": True},
+        {
+            "to": "cancelled",
+            "action": "cancel",
+            "label": "Cancel",
+            "requires_resolution": False,
+            "requires_reason": True,
+        },
     ]
 
 
@@ -439,8 +478,11 @@ def test_resolve_then_client_confirms(world, api_as):
     )
 
     assert resolved.status_code == 200
-    assert (resolved.json()["status"], resolved.json()["resolution"],
-            resolved.json()["training_recommended"]) == ("resolved", "Replaced the toner", True)
+    assert (
+        resolved.json()["status"],
+        resolved.json()["resolution"],
+        resolved.json()["training_recommended"],
+    ) == ("resolved", "Replaced the toner", True)
     assert closed.status_code == 200
     assert closed.json()["status"] == "closed"
     assert closed.json()["closed_at"] is not None
@@ -482,15 +524,17 @@ def test_resolve_without_resolution_is_422(world, api_as):
 
 def test_events_for_staff_include_internal_ones(world, api_as):
     ticket = make_ticket(actor(world.requester_a))
-    services.escalate_ticket(actor=actor(world.agent_a), number=ticket.number, tier=2,
-                             reason="Engineer")
+    services.escalate_ticket(
+        actor=actor(world.agent_a), number=ticket.number, tier=2, reason="Engineer"
+    )
 
     staff = api_as(world.agent_a).get(f"{API}/tickets/{ticket.number}/events")
     client = api_as(world.requester_a).get(f"{API}/tickets/{ticket.number}/events")
 
     assert [e["kind"] for e in staff.json()["items"]] == ["ticket.created", "ticket.escalated"]
     assert staff.json()["items"][1]["actor"] == {
-        "id": world.agent_a.pk, "name": world.agent_a.display_name,
+        "id": world.agent_a.pk,
+        "name": world.agent_a.display_name,
     }
     assert staff.json()["items"][1]["label"] == "Escalated"
     assert [e["kind"] for e in client.json()["items"]] == ["ticket.created"]

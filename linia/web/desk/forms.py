@@ -243,7 +243,7 @@ class NewTicketForm(forms.Form):
         label=_("Requester"), coerce=int, required=False, empty_value=None
     )
     requester_email = forms.EmailField(
-        label=_("…or the e-mail of a new contact"), required=False, max_length=254
+        label=_("Or the e-mail of a new contact"), required=False, max_length=254
     )
     subject = forms.CharField(label=_("Subject"), max_length=250)
     description = forms.CharField(

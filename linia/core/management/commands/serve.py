@@ -42,7 +42,6 @@ def _env_int(name: str, default: int) -> int:
 
 class Command(BaseCommand):
     help = "Run the web server and the background task consumer until interrupted."
-    requires_system_checks = []  # the children run the checks themselves
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -95,7 +94,15 @@ class Command(BaseCommand):
             ],
         }
         if not options["no_tasks"]:
-            commands["tasks"] = [sys.executable, "-m", "linia", "run_huey", "--quiet"]
+            # The checks ran once in this process already.
+            commands["tasks"] = [
+                sys.executable,
+                "-m",
+                "linia",
+                "run_huey",
+                "--quiet",
+                "--skip-checks",
+            ]
 
         url = self._url(bind)
         self.stdout.write(self.style.SUCCESS(_("Linia is starting at %(url)s") % {"url": url}))

@@ -1,20 +1,30 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from linia.accounts import services as account_services
+from linia.directory import services as directory_services
 from linia.directory.tests.factories import actor
 from linia.tickets import services
+from linia.tickets.tests.factories import make_ticket
 
-from .conftest import reply
+from .conftest import incoming, reply
 
 
 def url(ticket) -> str:
     return f"/desk/tickets/{ticket.number}/"
 
 
-def test_ticket_page_shows_thread_requester_classification_and_actions(
-    agent_client, world, ticket_a
-):
-    world.contact_a.phone = "+380 44 123 45 67"
-    world.contact_a.save()  # test setup: no contact service for the phone yet
+def test_ticket_page_shows_thread_requester_classification_and_actions(agent_client, world):
+    contact = directory_services.create_contact(
+        organization_id=world.org_a.pk,
+        full_name="Olga Petrenko",
+        email="olga@acme.test",
+        phone="+380 44 123 45 67",
+    )
+    ticket_a = make_ticket(
+        actor(world.agent_a), requester=contact.pk, files=[incoming()], channel="phone"
+    )
     reply(world, ticket_a, "Public answer")
     reply(world, ticket_a, "Secret note", internal=True)
     response = agent_client.get(url(ticket_a))
@@ -27,9 +37,9 @@ def test_ticket_page_shows_thread_requester_classification_and_actions(
     assert '<li class="internal"' in html
     assert '<li class="from-staff"' in html
     # requester and organization card
-    assert world.contact_a.full_name in html
-    assert world.contact_a.email in html
-    assert "+380 44 123 45 67" in html
+    assert "Olga Petrenko" in html
+    assert 'href="mailto:olga@acme.test"' in html
+    assert 'href="tel:+380 44 123 45 67"' in html
     assert "Acme" in html
     # the opening attachment is linked through the desk
     attachment = ticket_a.attachments.get()
@@ -115,18 +125,17 @@ def test_unknown_ticket_is_404(agent_client, db):
     assert agent_client.get("/desk/tickets/999999/").status_code == 404
 
 
-def test_times_are_shown_in_the_users_time_zone(agent_client, world, ticket_a):
-    from datetime import UTC, datetime
-
-    from linia.tickets.models import Ticket
-
-    Ticket.objects.filter(pk=ticket_a.pk).update(  # test setup: a fixed received time
-        received_at=datetime(2024, 1, 15, 10, 0, tzinfo=UTC)
+def test_times_are_shown_in_the_users_time_zone(agent_client, world):
+    ticket = make_ticket(
+        actor(world.agent_a),
+        requester=world.contact_a.pk,
+        received_at=datetime(2024, 1, 15, 10, 0, tzinfo=UTC),
     )
-    world.agent_a.time_zone = "Asia/Tokyo"
-    world.agent_a.save()
-    html = agent_client.get(url(ticket_a)).content.decode()
+    account_services.update_preferences(
+        user_id=world.agent_a.pk, language="en", time_zone="Asia/Tokyo"
+    )
+    html = agent_client.get(url(ticket)).content.decode()
     assert (
-        '<time datetime="2024-01-15T10:00:00+00:00" title="2024-01-15 19:00:00 JST">2024-01-15 19:00</time>'
-        in html
-    )
+        '<time datetime="2024-01-15T10:00:00+00:00" title="2024-01-15 19:00:00 JST">'
+        "2024-01-15 19:00</time>"
+    ) in html

@@ -177,3 +177,25 @@ def test_topbar_has_portal_links_and_logout_form(client, world):
     assert f'href="{reverse("portal:request-list")}"' in body
     assert f'href="{reverse("portal:preferences")}"' in body
     assert f'<form method="post" action="{reverse("account_logout")}">' in body
+
+
+def test_password_reset_mail_is_recorded_in_the_outbox(client, world, settings):
+    from linia.notifications.models import OutboundEmail
+
+    settings.EMAIL_BACKEND = "linia.notifications.backends.OutboxEmailBackend"
+    settings.LINIA_EMAIL_DELIVERY = ""
+    client.post(reverse("account_reset_password"), {"email": "anna@example.test"})
+    row = OutboundEmail.objects.get()
+    assert row.to == "anna@example.test"
+    assert "Your login: anna\n" in row.body_text
+    assert "/accounts/password/reset/key/" in row.body_text
+
+
+def test_other_allauth_pages_use_the_portal_layout(client, world):
+    client.force_login(world.requester_a)
+    for name in ("account_change_password", "mfa_index"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        body = response.content.decode()
+        assert 'class="portal"' in body, name
+        assert "page narrow auth-page" in body, name

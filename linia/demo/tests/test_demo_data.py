@@ -1,43 +1,29 @@
+"""The demo installation, loaded once per module on an empty database (rolled back after)."""
+
 from collections import Counter
-from io import StringIO
+from collections.abc import Iterator
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from linia.accounts.models import Team, User
 from linia.directory.models import Contact, Organization
-from linia.notifications.models import OutboundEmail
 from linia.tickets.models import Category, Message, Ticket, TicketEvent
 from linia.tickets.workflow import TicketStatus
 
-USERNAMES = [
-    "admin",
-    "manager",
-    "agent1",
-    "agent2",
-    "engineer",
-    "lead",
-    "olena",
-    "taras",
-    "iryna",
-    "kasia",
-    "piotr",
-    "marek",
-    "svetlana",
-    "dmitry",
-    "natalia",
-]
+from .helpers import USERNAMES, run_demo
 
 
-def run_demo(*args: str) -> str:
-    out = StringIO()
-    call_command("demo", *args, stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def _demo_output(django_db_setup, django_db_blocker) -> Iterator[str]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield run_demo()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def demo(db) -> str:
-    return run_demo()
+def demo(_demo_output: str, db) -> str:
+    return _demo_output
 
 
 def test_demo_creates_people_with_roles_languages_and_zones(demo):
@@ -157,11 +143,6 @@ def test_every_status_change_is_recorded(demo):
         assert ticket.status == expected
 
 
-def test_demo_sends_no_mail_while_loading(demo):
-    # Notifications run after commit as background tasks; the load itself writes none.
-    assert OutboundEmail.objects.count() == 0
-
-
 def test_demo_is_idempotent(demo):
     counts = (
         User.objects.count(),
@@ -187,33 +168,6 @@ def test_demo_prints_every_login(demo):
     listed = [line.split()[0] for line in table_lines if line.strip()]
     assert listed == USERNAMES
     assert all("linia-demo" in line for line in table_lines if line.strip())
-
-
-def test_print_only_loads_nothing(db):
-    output = run_demo("--print")
-    assert "olena" in output
-    assert "linia-demo" in output
-    assert User.objects.count() == 0
-
-
-def test_print_if_loaded_is_silent_without_demo(db):
-    assert run_demo("--print", "--if-loaded") == ""
-
-
-def test_demo_refuses_a_database_with_other_data(world):
-    with pytest.raises(CommandError, match="fresh installation"):
-        run_demo()
-    assert Ticket.objects.count() == 0
-    assert not Organization.objects.filter(name="Dnipro Cargo").exists()
-
-
-def test_if_fresh_skips_a_database_with_other_data(world):
-    output = run_demo("--if-fresh")
-    assert output == (
-        "Demo data not loaded: these log-ins already exist: admin, lead, manager; "
-        "some demo organizations or teams already exist.\n"
-    )
-    assert not Organization.objects.filter(name="Dnipro Cargo").exists()
 
 
 def test_demo_users_can_sign_in(demo, client):
