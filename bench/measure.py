@@ -73,8 +73,10 @@ def percentile(values: list[float], share: float) -> float:
 
 def run(spec: Spec, client: Client, *, requests: int, max_seconds: float) -> Result:
     result = Result(spec.system, spec.key, spec.label, spec.method, spec.path, spec.concurrency)
-    deadline = time.monotonic() + max_seconds
-    # Warm-up (not timed); it also tells whether the endpoint exists yet.
+    started_at = time.monotonic()
+    deadline = started_at + max_seconds
+    # Warm-up (not timed, at most a quarter of the time limit); it also tells whether the
+    # endpoint exists yet.
     counter = 0
     for _ in range(spec.warmup):
         answer = _send(spec, client, counter)
@@ -86,7 +88,7 @@ def run(spec: Spec, client: Client, *, requests: int, max_seconds: float) -> Res
         if answer.status not in spec.expect:
             result.note = f"unexpected {answer.status}: {answer.body[:160]!r}"
             return result
-        if time.monotonic() > deadline:
+        if time.monotonic() > started_at + max_seconds / 4:
             break
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
@@ -98,7 +100,8 @@ def run(spec: Spec, client: Client, *, requests: int, max_seconds: float) -> Res
         nonlocal issued
         while True:
             with lock:
-                if issued >= requests or time.monotonic() > deadline:
+                # At least one timed request, however slow the endpoint is.
+                if issued >= requests or (issued and time.monotonic() > deadline):
                     break
                 issued += 1
                 number = counter + issued

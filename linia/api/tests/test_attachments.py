@@ -115,6 +115,7 @@ def test_blocked_file_type_is_422(world, api_as):
     assert response.status_code == 422
     assert response.json()["code"] == "attachment_type_blocked"
     assert Attachment.objects.count() == 0
+    assert event_count() == 1  # only the ticket's own creation
 
 
 def test_upload_without_files_is_422(world, api_as):
@@ -127,9 +128,11 @@ def test_upload_without_files_is_422(world, api_as):
     assert response.status_code == 422
     assert response.json()["code"] == "invalid"
     assert response.json()["errors"][0]["loc"] == ["file", "files"]
+    assert event_count() == 1  # only the ticket's own creation
 
 
 def test_download_of_missing_attachment_is_404(world, api_as):
     response = api_as(world.manager).get(f"{API}/attachments/12345")
 
     assert response.status_code == 404
+    assert event_count() == 0

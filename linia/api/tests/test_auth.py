@@ -9,7 +9,7 @@ from linia.accounts import services as account_services
 from linia.accounts.models import ApiToken, User
 from linia.accounts.services import create_api_token
 
-from .conftest import API
+from .conftest import API, event_count
 
 
 def test_missing_credentials_is_401(world):
@@ -18,6 +18,7 @@ def test_missing_credentials_is_401(world):
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
     assert response["WWW-Authenticate"] == 'Bearer realm="Linia"'
+    assert event_count() == 0
 
 
 def test_unknown_token_is_401(world):
@@ -28,6 +29,7 @@ def test_unknown_token_is_401(world):
         "code": "unauthenticated",
         "message": "The API token is invalid or has been revoked.",
     }
+    assert event_count() == 0
 
 
 def test_other_scheme_is_401(world):
@@ -35,6 +37,7 @@ def test_other_scheme_is_401(world):
 
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
+    assert event_count() == 0
 
 
 def test_valid_token_authenticates(world):
@@ -78,6 +81,7 @@ def test_revoked_token_is_refused(world):
 
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
+    assert event_count() == 0
 
 
 def test_token_of_inactive_user_is_refused(world):
@@ -87,6 +91,7 @@ def test_token_of_inactive_user_is_refused(world):
     response = Client(headers={"Authorization": f"Bearer {token}"}).get(f"{API}/me")
 
     assert response.status_code == 401
+    assert event_count() == 0
 
 
 def test_last_used_at_is_written_at_most_once_a_minute(world):
@@ -140,6 +145,7 @@ def test_session_write_needs_csrf_token(world):
     assert refused.json()["code"] == "csrf_failed"
     assert accepted.status_code == 201
     assert accepted.json()["subject"] == "With token"
+    assert event_count() == 1  # the accepted request's ticket only
 
 
 def test_create_api_token_command_prints_a_working_token(world, capsys):

@@ -2,7 +2,7 @@ import pytest
 
 from linia.directory.models import Contact, Organization
 
-from .conftest import API
+from .conftest import API, event_count
 
 JSON = "application/json"
 
@@ -40,6 +40,7 @@ def test_invalid_organization_is_422(world, api_as, _case, payload, status, code
 
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert Organization.objects.count() == 2
+    assert event_count() == 0
 
 
 @pytest.mark.parametrize("role", ["manager", "agent_a", "client_manager_a", "requester_a"])
@@ -50,6 +51,7 @@ def test_only_admins_create_organizations(world, api_as, role):
 
     assert response.status_code == 403
     assert Organization.objects.count() == 2
+    assert event_count() == 0
 
 
 def test_managers_and_admins_read_organizations(world, api_as):
@@ -72,10 +74,12 @@ def test_others_cannot_read_organizations(world, api_as, role):
 
     assert client.get(f"{API}/organizations").status_code == 403
     assert client.get(f"{API}/organizations/{world.org_a.pk}").status_code == 403
+    assert event_count() == 0
 
 
 def test_missing_organization_is_404(world, api_as):
     assert api_as(world.manager).get(f"{API}/organizations/424242").status_code == 404
+    assert event_count() == 0
 
 
 def test_admin_updates_an_organization(world, api_as):
@@ -103,6 +107,7 @@ def test_manager_cannot_update_an_organization(world, api_as):
     assert response.status_code == 403
     world.org_b.refresh_from_db()
     assert world.org_b.name == "Globex"
+    assert event_count() == 0
 
 
 def test_updating_a_missing_organization_is_404(world, api_as):
@@ -111,6 +116,7 @@ def test_updating_a_missing_organization_is_404(world, api_as):
     )
 
     assert response.status_code == 404
+    assert event_count() == 0
 
 
 # --- contacts --------------------------------------------------------------------------------
@@ -193,6 +199,7 @@ def test_invalid_contact(world, api_as, _case, payload, status, code):
 
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert Contact.objects.count() == before
+    assert event_count() == 0
 
 
 def test_manager_cannot_create_a_contact(world, api_as):
@@ -201,6 +208,7 @@ def test_manager_cannot_create_a_contact(world, api_as):
     )
 
     assert response.status_code == 403
+    assert event_count() == 0
 
 
 def test_contacts_list_filters_by_organization(world, api_as):
@@ -224,7 +232,9 @@ def test_others_cannot_read_contacts(world, api_as, role):
 
     assert client.get(f"{API}/contacts").status_code == 403
     assert client.get(f"{API}/contacts/{world.contact_a.pk}").status_code == 403
+    assert event_count() == 0
 
 
 def test_missing_contact_is_404(world, api_as):
     assert api_as(world.admin).get(f"{API}/contacts/424242").status_code == 404
+    assert event_count() == 0

@@ -67,6 +67,7 @@ def test_malformed_json_is_400(world, api_as, _case, body):
     assert response.json()["code"] == "malformed_json"
     assert response.json()["message"].startswith("The request body is not valid JSON (")
     assert Ticket.objects.count() == 0
+    assert event_count() == 0
 
 
 def test_json_that_is_not_an_object_is_422(world, api_as):
@@ -74,6 +75,7 @@ def test_json_that_is_not_an_object_is_422(world, api_as):
 
     assert response.status_code == 422
     assert response.json()["code"] == "invalid"
+    assert event_count() == 0
 
 
 def test_empty_body_is_422(world, api_as):
@@ -81,6 +83,7 @@ def test_empty_body_is_422(world, api_as):
 
     assert response.status_code == 422
     assert response.json()["message"] == "Invalid input: body: Field required."
+    assert event_count() == 0
 
 
 @pytest.mark.parametrize(
@@ -105,6 +108,7 @@ def test_invalid_path_and_query_are_4xx(world, api_as, _case, path, status):
 
     assert response.status_code == status
     assert response.json()["code"] == "invalid"
+    assert event_count() == 0
 
 
 @pytest.mark.parametrize(
@@ -178,6 +182,7 @@ def test_too_large_json_body_is_413(world, api_as, settings):
 
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
+    assert event_count() == 0
 
 
 def test_patch_with_unknown_assignee_is_422(world, api_as):
@@ -189,3 +194,11 @@ def test_patch_with_unknown_assignee_is_422(world, api_as):
 
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_assignee"
+    assert event_count() == 1  # only the ticket's own creation
+
+
+def test_unknown_endpoint_is_a_json_404(world, api_as):
+    response = api_as(world.agent_a).get(f"{API}/tickets/1001/comments")
+
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "There is no such API endpoint."}

@@ -266,6 +266,7 @@ def test_agent_cannot_create_for_an_organization_it_does_not_serve(world, api_as
 
     assert response.status_code == 404
     assert Ticket.objects.count() == 0
+    assert event_count() == 0
 
 
 # --- one ticket ------------------------------------------------------------------------------
@@ -285,6 +286,7 @@ def test_get_missing_ticket_is_404(world, api_as):
 
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "message": "Ticket not found."}
+    assert event_count() == 0
 
 
 def test_patch_classifies_and_assigns(world, api_as):

@@ -2,7 +2,7 @@ import pytest
 
 from linia.accounts.models import User
 
-from .conftest import API
+from .conftest import API, event_count
 
 JSON = "application/json"
 
@@ -67,6 +67,7 @@ def test_invalid_user_is_422(world, api_as, _case, payload, code):
 
     assert (response.status_code, response.json()["code"]) == (422, code)
     assert User.objects.count() == before
+    assert event_count() == 0
 
 
 @pytest.mark.parametrize("role", ["manager", "agent_a", "requester_a"])
@@ -79,6 +80,7 @@ def test_only_admins_create_users(world, api_as, role):
 
     assert response.status_code == 403
     assert User.objects.count() == before
+    assert event_count() == 0
 
 
 def test_managers_read_users(world, api_as):
@@ -104,9 +106,11 @@ def test_others_cannot_read_users(world, api_as, role):
 
     assert client.get(f"{API}/users").status_code == 403
     assert client.get(f"{API}/users/{world.agent_a.pk}").status_code == 403
+    assert event_count() == 0
 
 
 def test_missing_user_is_404(world, api_as):
     response = api_as(world.admin).get(f"{API}/users/424242")
 
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert event_count() == 0

@@ -11,6 +11,7 @@ from linia.tickets.models import Ticket
 from .helpers import run_demo
 
 
+@pytest.mark.slow  # builds the whole demo and renders every notification (about 90 e-mails)
 def test_demo_notifications_go_only_to_reserved_addresses(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run_demo("--no-table")

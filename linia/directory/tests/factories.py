@@ -16,9 +16,7 @@ _sequence = itertools.count(1)
 
 
 def make_organization(name: str | None = None, *, teams: list[Team] | None = None) -> Organization:
-    organization = directory_services.create_organization(
-        name=name or f"Client {next(_sequence)}"
-    )
+    organization = directory_services.create_organization(name=name or f"Client {next(_sequence)}")
     if teams:
         organization.teams.set(teams)
     return organization
@@ -26,14 +24,22 @@ def make_organization(name: str | None = None, *, teams: list[Team] | None = Non
 
 def make_team(*, tier: int = 1, name: str | None = None, serves_all: bool = False) -> Team:
     return account_services.create_team(
-        name=name or f"Team L{tier} {next(_sequence)}", tier=tier,
+        name=name or f"Team L{tier} {next(_sequence)}",
+        tier=tier,
         serves_all_organizations=serves_all,
     )
 
 
-def make_user(role: str, *, username: str | None = None, email: str | None = None,
-              password: str = "pass-word-123", first_name: str = "", last_name: str = "",
-              language: str = "en") -> User:
+def make_user(
+    role: str,
+    *,
+    username: str | None = None,
+    email: str | None = None,
+    password: str = "pass-word-123",  # noqa: S107
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "en",
+) -> User:
     number = next(_sequence)
     username = username or f"{role}{number}"
     return account_services.create_user(
@@ -47,11 +53,16 @@ def make_user(role: str, *, username: str | None = None, email: str | None = Non
     )
 
 
-def make_requester(organization: Organization, *, role: str = "requester", **kwargs) -> tuple[User, Contact]:
+def make_requester(
+    organization: Organization, *, role: str = "requester", **kwargs
+) -> tuple[User, Contact]:
     user = make_user(role, **kwargs)
     contact = directory_services.create_contact(
-        organization_id=organization.pk, full_name=user.display_name, email=user.email,
-        user_id=user.pk, language=user.language,
+        organization_id=organization.pk,
+        full_name=user.display_name,
+        email=user.email,
+        user_id=user.pk,
+        language=user.language,
     )
     return user, contact
 
@@ -106,10 +117,19 @@ def build_world() -> World:
     requester_b, contact_b = make_requester(org_b, username="bob")
     client_manager_b, _ = make_requester(org_b, role="client_manager", username="cm_b")
     return World(
-        l1=l1, l2=l2, l3=l3, other_l1=other_l1, org_a=org_a, org_b=org_b,
-        requester_a=requester_a, contact_a=contact_a,
-        colleague_a=colleague_a, colleague_contact_a=colleague_contact_a,
-        client_manager_a=client_manager_a, requester_b=requester_b, contact_b=contact_b,
+        l1=l1,
+        l2=l2,
+        l3=l3,
+        other_l1=other_l1,
+        org_a=org_a,
+        org_b=org_b,
+        requester_a=requester_a,
+        contact_a=contact_a,
+        colleague_a=colleague_a,
+        colleague_contact_a=colleague_contact_a,
+        client_manager_a=client_manager_a,
+        requester_b=requester_b,
+        contact_b=contact_b,
         client_manager_b=client_manager_b,
         agent_a=make_agent(l1, username="agent_a"),
         engineer_a=make_agent(l2, username="engineer_a"),

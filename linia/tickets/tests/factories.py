@@ -28,7 +28,13 @@ _PATHS: dict[str, list[tuple[str, dict[str, str]]]] = {
 def move_ticket(ticket: Ticket, status: str, *, by: Actor) -> Ticket:
     """Bring a new ticket to `status` through the services (`by` must be a manager)."""
     for to, options in _PATHS[status]:
-        services.change_status(actor=by, number=ticket.number, to=to, **options)
+        services.change_status(
+            actor=by,
+            number=ticket.number,
+            to=to,
+            note=options.get("note", ""),
+            resolution=options.get("resolution", ""),
+        )
     ticket.refresh_from_db()
     return ticket
 

@@ -35,19 +35,24 @@ def test_resolved_ticket_closes_after_the_waiting_days(
 ):
     later = days_later(settings.LINIA_AUTO_CLOSE_DAYS) + timedelta(minutes=1)
 
-    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(
-        execute=True
-    ):
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
         closed = services.close_unconfirmed_tickets(now=timezone.now())
 
     assert closed == 1
     resolved.refresh_from_db()
     assert (resolved.status, resolved.is_auto_closed, resolved.closed_at, resolved.resolved_at) == (
-        "closed", True, later, RESOLVED
+        "closed",
+        True,
+        later,
+        RESOLVED,
     )
     event = resolved.events.order_by("id").last()
     assert (event.kind, event.old_value, event.new_value, event.actor_id, event.actor_name) == (
-        "ticket.status_changed", "resolved", "closed", None, "Linia"
+        "ticket.status_changed",
+        "resolved",
+        "closed",
+        None,
+        "Linia",
     )
     assert event.payload["auto"] is True
     assert event.payload["note"] == "Closed automatically: no answer from the requester."
@@ -68,7 +73,9 @@ def test_resolved_ticket_waits_before_the_days_are_over(resolved):
     assert closed == 0
     resolved.refresh_from_db()
     assert (resolved.status, resolved.closed_at, resolved.is_auto_closed) == (
-        "resolved", None, False
+        "resolved",
+        None,
+        False,
     )
     assert resolved.events.count() == count
 
@@ -82,8 +89,9 @@ def test_days_may_be_given(resolved):
 
 def test_ticket_reopened_meanwhile_is_not_closed(shared_world, resolved):
     with time_machine.travel(days_later(1), tick=False):
-        services.add_message(actor=actor(shared_world.requester_a), number=resolved.number,
-                             body="It broke again")
+        services.add_message(
+            actor=actor(shared_world.requester_a), number=resolved.number, body="It broke again"
+        )
     count = resolved.events.count()
 
     with time_machine.travel(days_later(30), tick=False):
@@ -98,10 +106,12 @@ def test_ticket_reopened_meanwhile_is_not_closed(shared_world, resolved):
 def test_ticket_resolved_again_waits_from_the_new_resolution(shared_world, resolved):
     manager = actor(shared_world.manager)
     with time_machine.travel(days_later(2), tick=False):
-        services.change_status(actor=manager, number=resolved.number, to="in_progress",
-                               note="Not fixed")
-        services.change_status(actor=manager, number=resolved.number, to="resolved",
-                               resolution="Fixed for real")
+        services.change_status(
+            actor=manager, number=resolved.number, to="in_progress", note="Not fixed"
+        )
+        services.change_status(
+            actor=manager, number=resolved.number, to="resolved", resolution="Fixed for real"
+        )
 
     with time_machine.travel(days_later(4), tick=False):
         assert services.close_unconfirmed_tickets(now=timezone.now()) == 0
@@ -139,10 +149,17 @@ def test_reopen_of_an_auto_closed_ticket_clears_the_mark(shared_world, resolved)
     with time_machine.travel(days_later(10), tick=False):
         services.close_unconfirmed_tickets(now=timezone.now())
 
-    services.change_status(actor=actor(shared_world.manager), number=resolved.number,
-                           to="in_progress", note="Came back")
+    services.change_status(
+        actor=actor(shared_world.manager),
+        number=resolved.number,
+        to="in_progress",
+        note="Came back",
+    )
 
     resolved.refresh_from_db()
     assert (resolved.status, resolved.is_auto_closed, resolved.closed_at, resolved.resolved_at) == (
-        "in_progress", False, None, None
+        "in_progress",
+        False,
+        None,
+        None,
     )

@@ -74,12 +74,16 @@ def test_created_ticket_has_one_event(shared_world):
 
     event = TicketEvent.objects.get(ticket=ticket)
     assert (event.kind, event.actor_id, event.new_value) == (
-        "ticket.created", shared_world.requester_a.pk, str(ticket.number)
+        "ticket.created",
+        shared_world.requester_a.pk,
+        str(ticket.number),
     )
     assert event.payload == {"channel": "email", "priority": "P3", "tier": 1}
     assert event.is_internal is False
     assert (ticket.status, ticket.organization, ticket.requester) == (
-        "new", shared_world.org_a, shared_world.contact_a
+        "new",
+        shared_world.org_a,
+        shared_world.contact_a,
     )
     assert ticket.created_by == shared_world.requester_a
 
@@ -104,9 +108,7 @@ def test_priority_defaults_to_medium_medium(shared_world):
 
 
 def test_priority_follows_an_edited_matrix_row(shared_world):
-    PriorityRule.objects.update_or_create(
-        impact="low", urgency="low", defaults={"priority": "P1"}
-    )
+    PriorityRule.objects.update_or_create(impact="low", urgency="low", defaults={"priority": "P1"})
 
     ticket = make_ticket(actor(shared_world.requester_a), impact="low", urgency="low")
 
@@ -153,8 +155,8 @@ def test_unknown_choices_are_invalid(shared_world, field, value, code):
 
 
 @pytest.mark.parametrize(
-    ("subject", "code"), [("", "subject_required"), ("  ", "subject_required"),
-                          ("x" * 251, "subject_too_long")]
+    ("subject", "code"),
+    [("", "subject_required"), ("  ", "subject_required"), ("x" * 251, "subject_too_long")],
 )
 def test_subject_is_checked(shared_world, subject, code):
     with pytest.raises(Invalid) as caught:
@@ -287,14 +289,18 @@ def test_staff_unknown_email_with_organization_creates_a_contact(shared_world):
     contacts = Contact.objects.count()
 
     ticket = make_ticket(
-        actor(shared_world.agent_a), requester="New.Person@Acme.test",
+        actor(shared_world.agent_a),
+        requester="New.Person@Acme.test",
         organization_id=shared_world.org_a.pk,
     )
 
     assert Contact.objects.count() == contacts + 1
     created = ticket.requester
     assert (created.organization, created.email, created.full_name, created.user) == (
-        shared_world.org_a, "new.person@acme.test", "new.person", None
+        shared_world.org_a,
+        "new.person@acme.test",
+        "new.person",
+        None,
     )
 
 
@@ -323,7 +329,8 @@ def test_staff_requester_must_be_an_email_or_id(shared_world):
 def test_requester_of_another_organization_than_named_is_invalid(shared_world):
     with pytest.raises(Invalid) as caught:
         make_ticket(
-            actor(shared_world.lead), requester=shared_world.contact_a.pk,
+            actor(shared_world.lead),
+            requester=shared_world.contact_a.pk,
             organization_id=shared_world.org_b.pk,
         )
 
@@ -343,7 +350,8 @@ def test_agent_not_serving_the_organization_gets_not_found_for_a_new_email(share
 
     with pytest.raises(NotFound):
         make_ticket(
-            actor(shared_world.agent_a), requester="someone@globex.test",
+            actor(shared_world.agent_a),
+            requester="someone@globex.test",
             organization_id=shared_world.org_b.pk,
         )
 
@@ -390,8 +398,12 @@ def test_received_at_defaults_to_now(shared_world):
 def test_received_at_in_the_past_is_kept(shared_world):
     call = NOW - timedelta(hours=3, minutes=7)
 
-    ticket = make_ticket(actor(shared_world.agent_a), requester=shared_world.contact_a.pk,
-                         channel="phone", received_at=call)
+    ticket = make_ticket(
+        actor(shared_world.agent_a),
+        requester=shared_world.contact_a.pk,
+        channel="phone",
+        received_at=call,
+    )
 
     ticket.refresh_from_db()
     assert (ticket.received_at, ticket.created_at) == (call, NOW)
@@ -400,8 +412,11 @@ def test_received_at_in_the_past_is_kept(shared_world):
 @time_machine.travel(NOW, tick=False)
 def test_received_at_without_time_zone_is_invalid(shared_world):
     with pytest.raises(Invalid) as caught:
-        make_ticket(actor(shared_world.agent_a), requester=shared_world.contact_a.pk,
-                    received_at=datetime(2026, 3, 2, 8, 0))
+        make_ticket(
+            actor(shared_world.agent_a),
+            requester=shared_world.contact_a.pk,
+            received_at=datetime(2026, 3, 2, 8, 0),
+        )
 
     assert caught.value.code == "received_at_naive"
     assert_nothing_written()
@@ -410,8 +425,11 @@ def test_received_at_without_time_zone_is_invalid(shared_world):
 @time_machine.travel(NOW, tick=False)
 def test_received_at_in_the_future_is_invalid(shared_world):
     with pytest.raises(Invalid) as caught:
-        make_ticket(actor(shared_world.agent_a), requester=shared_world.contact_a.pk,
-                    received_at=NOW + timedelta(hours=1))
+        make_ticket(
+            actor(shared_world.agent_a),
+            requester=shared_world.contact_a.pk,
+            received_at=NOW + timedelta(hours=1),
+        )
 
     assert caught.value.code == "received_at_future"
     assert_nothing_written()
@@ -427,7 +445,9 @@ def test_files_are_stored_with_one_event_each(shared_world):
     )
 
     attachments = list(ticket.attachments.order_by("id"))
-    assert [(a.filename, a.size, a.content_type, a.is_internal, a.message) for a in attachments] == [
+    assert [
+        (a.filename, a.size, a.content_type, a.is_internal, a.message) for a in attachments
+    ] == [
         ("log.txt", 3, "text/plain", False, None),
         ("shot.png", 8, "image/png", False, None),
     ]
@@ -465,8 +485,10 @@ def test_too_large_file_is_refused(shared_world, settings):
     before = stored_files()
 
     with pytest.raises(TooLarge) as caught:
-        make_ticket(actor(shared_world.requester_a),
-                    files=[incoming("ok.txt", b"small"), incoming("big.log", b"x" * 11)])
+        make_ticket(
+            actor(shared_world.requester_a),
+            files=[incoming("ok.txt", b"small"), incoming("big.log", b"x" * 11)],
+        )
 
     assert (caught.value.code, caught.value.http_status) == ("attachment_too_large", 413)
     assert "big.log" in caught.value.message
@@ -496,10 +518,10 @@ def test_too_many_files_are_refused(shared_world, settings):
     before = stored_files()
 
     with pytest.raises(Invalid) as caught:
-        make_ticket(actor(shared_world.requester_a),
-                    files=[incoming(f"f{i}.txt") for i in range(limit + 1)])
+        make_ticket(
+            actor(shared_world.requester_a), files=[incoming(f"f{i}.txt") for i in range(limit + 1)]
+        )
 
     assert caught.value.code == "too_many_attachments"
     assert_nothing_written()
     assert stored_files() == before
-

@@ -46,7 +46,10 @@ def test_requester_reply_on_a_new_ticket_changes_nothing_else(shared_world, tick
 
     ticket.refresh_from_db()
     assert (message.body, message.is_internal, message.is_from_staff, message.author) == (
-        "More details", False, False, shared_world.requester_a
+        "More details",
+        False,
+        False,
+        shared_world.requester_a,
     )
     assert (ticket.status, ticket.message_count, ticket.first_response_at) == ("new", 1, None)
     assert new_events(ticket, 1) == [("ticket.message_added", "", "", False)]
@@ -54,7 +57,9 @@ def test_requester_reply_on_a_new_ticket_changes_nothing_else(shared_world, tick
 
 def test_internal_note_by_staff_is_internal_and_changes_no_status(shared_world, ticket):
     message = services.add_message(
-        actor=actor(shared_world.agent_a), number=ticket.number, body="Check the toner",
+        actor=actor(shared_world.agent_a),
+        number=ticket.number,
+        body="Check the toner",
         is_internal=True,
     )
 
@@ -69,8 +74,12 @@ def test_internal_note_by_staff_is_internal_and_changes_no_status(shared_world, 
 @pytest.mark.parametrize("user", ["requester_a", "client_manager_a"])
 def test_clients_may_not_add_internal_notes(shared_world, ticket, user):
     with pytest.raises(Forbidden):
-        services.add_message(actor=actor(getattr(shared_world, user)), number=ticket.number,
-                             body="psst", is_internal=True)
+        services.add_message(
+            actor=actor(getattr(shared_world, user)),
+            number=ticket.number,
+            body="psst",
+            is_internal=True,
+        )
 
     assert Message.objects.count() == 0
     assert new_events(ticket, 1) == []
@@ -78,8 +87,9 @@ def test_clients_may_not_add_internal_notes(shared_world, ticket, user):
 
 def test_empty_message_is_invalid(shared_world, ticket):
     with pytest.raises(Invalid) as caught:
-        services.add_message(actor=actor(shared_world.requester_a), number=ticket.number,
-                             body=" \n\x00 ")
+        services.add_message(
+            actor=actor(shared_world.requester_a), number=ticket.number, body=" \n\x00 "
+        )
 
     assert caught.value.code == "message_required"
     assert new_events(ticket, 1) == []
@@ -88,8 +98,9 @@ def test_empty_message_is_invalid(shared_world, ticket):
 @pytest.mark.parametrize("user", ["requester_b", "client_manager_b", "agent_b", "colleague_a"])
 def test_people_who_do_not_see_the_ticket_get_not_found(shared_world, ticket, user):
     with pytest.raises(NotFound):
-        services.add_message(actor=actor(getattr(shared_world, user)), number=ticket.number,
-                             body="Hello")
+        services.add_message(
+            actor=actor(getattr(shared_world, user)), number=ticket.number, body="Hello"
+        )
 
     assert Message.objects.count() == 0
     assert new_events(ticket, 1) == []
@@ -121,8 +132,11 @@ def test_client_message_resumes_a_pending_ticket(shared_world, ticket, user):
     move_ticket(ticket, "pending", by=actor(shared_world.manager))
     count = ticket.events.count()
 
-    services.add_message(actor=actor(getattr(shared_world, user)), number=ticket.number,
-                         body="Here is the serial number")
+    services.add_message(
+        actor=actor(getattr(shared_world, user)),
+        number=ticket.number,
+        body="Here is the serial number",
+    )
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.pending_reason) == ("in_progress", "")
@@ -132,7 +146,9 @@ def test_client_message_resumes_a_pending_ticket(shared_world, ticket, user):
     ]
     change = ticket.events.order_by("id").last()
     assert (change.payload["action"], change.payload["note"], change.actor_id) == (
-        "resume", "The requester replied.", getattr(shared_world, user).pk
+        "resume",
+        "The requester replied.",
+        getattr(shared_world, user).pk,
     )
 
 
@@ -140,8 +156,9 @@ def test_client_message_reopens_a_resolved_ticket(shared_world, ticket):
     move_ticket(ticket, "resolved", by=actor(shared_world.manager))
     count = ticket.events.count()
 
-    services.add_message(actor=actor(shared_world.requester_a), number=ticket.number,
-                         body="Still broken")
+    services.add_message(
+        actor=actor(shared_world.requester_a), number=ticket.number, body="Still broken"
+    )
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.resolved_at, ticket.closed_at) == ("in_progress", None, None)
@@ -151,7 +168,8 @@ def test_client_message_reopens_a_resolved_ticket(shared_world, ticket):
     ]
     change = ticket.events.order_by("id").last()
     assert (change.payload["action"], change.payload["note"]) == (
-        "reopen", "The requester replied after the resolution."
+        "reopen",
+        "The requester replied after the resolution.",
     )
 
 
@@ -162,8 +180,12 @@ def test_client_cannot_message_a_finished_ticket(shared_world, ticket, status):
     before = stored_files()
 
     with pytest.raises(TransitionNotAllowed) as caught:
-        services.add_message(actor=actor(shared_world.requester_a), number=ticket.number,
-                             body="Hello?", files=[incoming()])
+        services.add_message(
+            actor=actor(shared_world.requester_a),
+            number=ticket.number,
+            body="Hello?",
+            files=[incoming()],
+        )
 
     assert caught.value.code == "ticket_closed"
     assert caught.value.message == "This request is closed. Please submit a new request."
@@ -177,8 +199,9 @@ def test_client_cannot_message_a_finished_ticket(shared_world, ticket, status):
 def test_staff_may_still_write_on_a_closed_ticket(shared_world, ticket):
     move_ticket(ticket, "closed", by=actor(shared_world.manager))
 
-    services.add_message(actor=actor(shared_world.agent_a), number=ticket.number,
-                         body="For the record")
+    services.add_message(
+        actor=actor(shared_world.agent_a), number=ticket.number, body="For the record"
+    )
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.message_count) == ("closed", 1)
@@ -187,8 +210,9 @@ def test_staff_may_still_write_on_a_closed_ticket(shared_world, ticket):
 def test_first_response_is_the_first_public_staff_reply(shared_world, ticket):
     agent = actor(shared_world.agent_a)
     with time_machine.travel(NOW, tick=False):
-        services.add_message(actor=actor(shared_world.requester_a), number=ticket.number,
-                             body="Anyone?")
+        services.add_message(
+            actor=actor(shared_world.requester_a), number=ticket.number, body="Anyone?"
+        )
     with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
         services.add_message(actor=agent, number=ticket.number, body="note", is_internal=True)
     ticket.refresh_from_db()
@@ -197,8 +221,9 @@ def test_first_response_is_the_first_public_staff_reply(shared_world, ticket):
     with time_machine.travel(NOW + timedelta(minutes=10), tick=False):
         services.add_message(actor=agent, number=ticket.number, body="We are looking")
     with time_machine.travel(NOW + timedelta(minutes=20), tick=False):
-        services.add_message(actor=actor(shared_world.engineer_a), number=ticket.number,
-                             body="Second answer")
+        services.add_message(
+            actor=actor(shared_world.engineer_a), number=ticket.number, body="Second answer"
+        )
 
     ticket.refresh_from_db()
     assert ticket.first_response_at == NOW + timedelta(minutes=10)
@@ -207,13 +232,18 @@ def test_first_response_is_the_first_public_staff_reply(shared_world, ticket):
 
 def test_message_files_belong_to_the_message(shared_world, ticket):
     message = services.add_message(
-        actor=actor(shared_world.agent_a), number=ticket.number, body="Logs attached",
-        is_internal=True, files=[incoming("trace.log", b"trace")],
+        actor=actor(shared_world.agent_a),
+        number=ticket.number,
+        body="Logs attached",
+        is_internal=True,
+        files=[incoming("trace.log", b"trace")],
     )
 
     attachment = Attachment.objects.get()
     assert (attachment.message, attachment.is_internal, attachment.uploaded_by) == (
-        message, True, shared_world.agent_a
+        message,
+        True,
+        shared_world.agent_a,
     )
     assert new_events(ticket, 1) == [
         ("ticket.attachment_added", "", "trace.log", True),
@@ -226,7 +256,9 @@ def test_a_bad_file_among_good_ones_stores_nothing(shared_world, ticket):
 
     with pytest.raises(Invalid) as caught:
         services.add_message(
-            actor=actor(shared_world.requester_a), number=ticket.number, body="Files",
+            actor=actor(shared_world.requester_a),
+            number=ticket.number,
+            body="Files",
             files=[incoming("good.txt"), incoming("bad.exe")],
         )
 
@@ -248,8 +280,12 @@ def test_add_attachments_without_a_message(shared_world, ticket):
 
 def test_clients_may_not_add_internal_files(shared_world, ticket):
     with pytest.raises(Forbidden):
-        services.add_attachments(actor=actor(shared_world.requester_a), number=ticket.number,
-                                 files=[incoming()], is_internal=True)
+        services.add_attachments(
+            actor=actor(shared_world.requester_a),
+            number=ticket.number,
+            files=[incoming()],
+            is_internal=True,
+        )
 
     assert Attachment.objects.count() == 0
     assert new_events(ticket, 1) == []
@@ -260,8 +296,9 @@ def test_clients_may_not_add_files_to_a_closed_ticket(shared_world, ticket):
     count = ticket.events.count()
 
     with pytest.raises(TransitionNotAllowed) as caught:
-        services.add_attachments(actor=actor(shared_world.requester_a), number=ticket.number,
-                                 files=[incoming()])
+        services.add_attachments(
+            actor=actor(shared_world.requester_a), number=ticket.number, files=[incoming()]
+        )
 
     assert caught.value.code == "ticket_closed"
     assert Attachment.objects.count() == 0

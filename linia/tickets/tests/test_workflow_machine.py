@@ -8,6 +8,7 @@ one TicketEvent and every failed call none, and the time stamps agree with the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -28,7 +29,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from linia.core.access import SYSTEM_ACTOR, Actor, Role
+from linia.core.access import SYSTEM_ACTOR, Actor
 from linia.core.errors import DomainError
 from linia.directory.tests.factories import World, actor
 from linia.tickets import services
@@ -43,8 +44,16 @@ MAX_TICKETS = 3
 
 # Who may act, by name; "requester_a" sees only the tickets filed for Anna, client_manager_a
 # all of Acme, agent_b and requester_b nothing (they belong to Globex).
-ACTORS = ["requester_a", "client_manager_a", "agent_a", "manager", "admin", "system",
-          "agent_b", "requester_b"]
+ACTORS = [
+    "requester_a",
+    "client_manager_a",
+    "agent_a",
+    "manager",
+    "admin",
+    "system",
+    "agent_b",
+    "requester_b",
+]
 ASSIGNEES = [None, "agent_a", "engineer_a", "lead", "manager", "agent_b"]
 SERVES_ACME = {"agent_a", "engineer_a", "lead", "manager", "admin"}
 STAFF_NAMES = {"agent_a", "manager", "admin", "system", "agent_b"}
@@ -107,15 +116,17 @@ class TicketMachine(RuleBasedStateMachine):
             return expected.owner == "anna"
         return name in {"client_manager_a", "agent_a", "manager", "admin", "system"}
 
-    def _call(self, number: int, succeeds: bool, call) -> None:
+    def _call(self, number: int, succeeds: bool, call: Callable[[], object]) -> None:
         """Run one service call; it must succeed exactly when the model says so. (A failed
         call leaves the model as it was, so the invariant checks that it wrote nothing.)"""
+        failure = ""
         try:
             call()
         except DomainError as error:
-            assert not succeeds, f"#{number}: unexpected {type(error).__name__}: {error.message}"
-        else:
-            assert succeeds, f"#{number}: the call should have failed"
+            failure = f"{type(error).__name__} ({error.code}): {error.message}"
+        assert bool(failure) != succeeds, f"#{number}: " + (
+            f"unexpected {failure}" if failure else "the call should have failed"
+        )
 
     def _transition(self, expected: Expected, to: str, *, auto: bool = False) -> None:
         rule_ = TRANSITIONS[(S(expected.status), S(to))]
@@ -133,8 +144,12 @@ class TicketMachine(RuleBasedStateMachine):
     # --- rules ----------------------------------------------------------------------------
 
     @precondition(lambda self: len(self.model) < MAX_TICKETS)
-    @rule(target=tickets, by=st.sampled_from(["requester_a", "client_manager_a", "agent_a"]),
-          impact=st.sampled_from(LEVELS), urgency=st.sampled_from(LEVELS))
+    @rule(
+        target=tickets,
+        by=st.sampled_from(["requester_a", "client_manager_a", "agent_a"]),
+        impact=st.sampled_from(LEVELS),
+        urgency=st.sampled_from(LEVELS),
+    )
     def create(self, by: str, impact: str, urgency: str) -> int:
         self._tick()
         requester = {
@@ -143,18 +158,25 @@ class TicketMachine(RuleBasedStateMachine):
             "agent_a": self.world.contact_a.pk,
         }[by]
         ticket = services.create_ticket(
-            actor=self.actors[by], subject="The printer does not print", impact=impact,
-            urgency=urgency, requester=requester,
+            actor=self.actors[by],
+            subject="The printer does not print",
+            impact=impact,
+            urgency=urgency,
+            requester=requester,
         )
         self.model[ticket.number] = Expected(
-            owner="boris" if by == "client_manager_a" else "anna", impact=impact,
-            urgency=urgency, priority=DEFAULT_MATRIX[(impact, urgency)],
+            owner="boris" if by == "client_manager_a" else "anna",
+            impact=impact,
+            urgency=urgency,
+            priority=DEFAULT_MATRIX[(impact, urgency)],
         )
         return ticket.number
 
-    @rule(number=tickets, by=st.sampled_from(
-        ["requester_a", "client_manager_a", "agent_a", "manager", "agent_b"]
-    ), internal=st.booleans())
+    @rule(
+        number=tickets,
+        by=st.sampled_from(["requester_a", "client_manager_a", "agent_a", "manager", "agent_b"]),
+        internal=st.booleans(),
+    )
     def add_message(self, number: int, by: str, internal: bool) -> None:
         self._tick()
         expected = self.model[number]
@@ -164,11 +186,16 @@ class TicketMachine(RuleBasedStateMachine):
             and (staff or not internal)
             and (staff or expected.status not in FINAL_STATUSES)
         )
-        self._call(number, succeeds, lambda: services.add_message(
-            actor=self.actors[by], number=number, body="Hello", is_internal=internal
-        ))
+        self._call(
+            number,
+            succeeds,
+            lambda: services.add_message(
+                actor=self.actors[by], number=number, body="Hello", is_internal=internal
+            ),
+        )
         if not succeeds:
             return
+        event("message added")
         expected.messages += 1
         expected.events += 1
         if internal:
@@ -181,27 +208,42 @@ class TicketMachine(RuleBasedStateMachine):
         elif expected.status in {S.PENDING, S.RESOLVED}:
             self._transition(expected, S.IN_PROGRESS)
 
-    @rule(number=tickets, by=st.sampled_from(["agent_a", "manager", "requester_a", "agent_b"]),
-          assignee=st.sampled_from(ASSIGNEES))
+    @rule(
+        number=tickets,
+        by=st.sampled_from(["agent_a", "manager", "requester_a", "agent_b"]),
+        assignee=st.sampled_from(ASSIGNEES),
+    )
     def assign(self, number: int, by: str, assignee: str | None) -> None:
         self._tick()
         expected = self.model[number]
-        succeeds = by in STAFF_NAMES and self._sees(by, expected) and (
-            assignee is None or assignee in SERVES_ACME
+        succeeds = (
+            by in STAFF_NAMES
+            and self._sees(by, expected)
+            and (assignee is None or assignee in SERVES_ACME)
         )
-        self._call(number, succeeds, lambda: services.assign_ticket(
-            actor=self.actors[by], number=number,
-            assignee_id=self.user_ids[assignee] if assignee else None,
-        ))
+        self._call(
+            number,
+            succeeds,
+            lambda: services.assign_ticket(
+                actor=self.actors[by],
+                number=number,
+                assignee_id=self.user_ids[assignee] if assignee else None,
+            ),
+        )
         if not succeeds or assignee == expected.assignee:
             return
+        event("assigned")
         expected.assignee = assignee
         expected.events += 1
         if assignee is not None and expected.status == S.NEW:
             self._transition(expected, S.OPEN)
 
-    @rule(number=tickets, by=st.sampled_from(["agent_a", "manager", "requester_a"]),
-          tier=st.sampled_from([1, 2, 3]), reason=st.sampled_from(["", "Needs specialists"]))
+    @rule(
+        number=tickets,
+        by=st.sampled_from(["agent_a", "manager", "requester_a"]),
+        tier=st.sampled_from([1, 2, 3]),
+        reason=st.sampled_from(["", "Needs specialists"]),
+    )
     def escalate(self, number: int, by: str, tier: int, reason: str) -> None:
         self._tick()
         expected = self.model[number]
@@ -211,27 +253,51 @@ class TicketMachine(RuleBasedStateMachine):
             and expected.status not in {S.RESOLVED, S.CLOSED, S.CANCELLED}
             and bool(reason)
         )
-        self._call(number, succeeds, lambda: services.escalate_ticket(
-            actor=self.actors[by], number=number, tier=tier, reason=reason
-        ))
+        self._call(
+            number,
+            succeeds,
+            lambda: services.escalate_ticket(
+                actor=self.actors[by], number=number, tier=tier, reason=reason
+            ),
+        )
         if succeeds:
+            event("escalated")
             expected.tier = tier
             expected.assignee = None
             expected.events += 1
 
-    @rule(number=tickets, by=st.sampled_from(["agent_a", "client_manager_a"]),
-          impact=st.sampled_from([None, *LEVELS]), urgency=st.sampled_from([None, *LEVELS]),
-          priority=st.sampled_from([None, "P1", "P4"]),
-          subject=st.sampled_from([None, "Renamed", "The printer does not print"]))
-    def classify(self, number: int, by: str, impact: str | None, urgency: str | None,
-                 priority: str | None, subject: str | None) -> None:
+    @rule(
+        number=tickets,
+        by=st.sampled_from(["agent_a", "client_manager_a"]),
+        impact=st.sampled_from([None, *LEVELS]),
+        urgency=st.sampled_from([None, *LEVELS]),
+        priority=st.sampled_from([None, "P1", "P4"]),
+        subject=st.sampled_from([None, "Renamed", "The printer does not print"]),
+    )
+    def classify(
+        self,
+        number: int,
+        by: str,
+        impact: str | None,
+        urgency: str | None,
+        priority: str | None,
+        subject: str | None,
+    ) -> None:
         self._tick()
         expected = self.model[number]
         succeeds = by in STAFF_NAMES
-        self._call(number, succeeds, lambda: services.classify_ticket(
-            actor=self.actors[by], number=number, impact=impact, urgency=urgency,
-            priority=priority, subject=subject,
-        ))
+        self._call(
+            number,
+            succeeds,
+            lambda: services.classify_ticket(
+                actor=self.actors[by],
+                number=number,
+                impact=impact,
+                urgency=urgency,
+                priority=priority,
+                subject=subject,
+            ),
+        )
         if not succeeds:
             return
         changed = 0
@@ -249,14 +315,16 @@ class TicketMachine(RuleBasedStateMachine):
             new_priority = DEFAULT_MATRIX[(expected.impact, expected.urgency)]
         if new_priority != expected.priority:
             expected.priority, changed = new_priority, changed + 1
+        event(f"classified ({changed} fields)")
         expected.events += changed
 
-    @rule(number=tickets, by=st.sampled_from(ACTORS), data=st.data(),
-          note=st.sampled_from(["Because", "Because", ""]),
-          resolution=st.sampled_from(["Fixed", "Fixed", ""]))
-    def change_status(
-        self, number: int, by: str, data: st.DataObject, note: str, resolution: str
-    ) -> None:
+    @rule(
+        number=tickets,
+        data=st.data(),
+        note=st.sampled_from(["Because", "Because", ""]),
+        resolution=st.sampled_from(["Fixed", "Fixed", ""]),
+    )
+    def change_status(self, number: int, data: st.DataObject, note: str, resolution: str) -> None:
         self._tick()
         expected = self.model[number]
         # Half of the time a target the table has from this status (for some role), so that
@@ -269,19 +337,57 @@ class TicketMachine(RuleBasedStateMachine):
             label="to",
         )
         rule_ = TRANSITIONS.get((S(expected.status), S(to))) if to in S.values else None
+        # Likewise the actor: half of the time one the rule allows, otherwise anyone.
+        allowed = [
+            name
+            for name in ACTORS
+            if rule_ and self.actors[name].role in rule_.roles and self._sees(name, expected)
+        ]
+        everyone = st.sampled_from(ACTORS)
+        by = data.draw(
+            st.one_of(st.sampled_from(allowed), everyone) if allowed else everyone, label="by"
+        )
         succeeds = (
             self._sees(by, expected)
             and rule_ is not None
-            and Role(self.actors[by].role) in rule_.roles
+            and self.actors[by].role in rule_.roles
             and (not rule_.requires_reason or bool(note) or by == "system")
             and (not rule_.requires_resolution or bool(resolution))
         )
-        self._call(number, succeeds, lambda: services.change_status(
-            actor=self.actors[by], number=number, to=to, note=note, resolution=resolution
-        ))
+        self._call(
+            number,
+            succeeds,
+            lambda: services.change_status(
+                actor=self.actors[by], number=number, to=to, note=note, resolution=resolution
+            ),
+        )
         if succeeds:
             event(f"status changed to {to}")
             self._transition(expected, to)
+
+    @rule(number=tickets, data=st.data())
+    def advance(self, number: int, data: st.DataObject) -> None:
+        """A change the table allows, by someone allowed, with what it needs: keeps sequences
+        moving through the whole workflow."""
+        self._tick()
+        expected = self.model[number]
+        moves = [
+            (to, name)
+            for (source, to), rule_ in TRANSITIONS.items()
+            if source == expected.status
+            for name in ACTORS
+            if self.actors[name].role in rule_.roles and self._sees(name, expected)
+        ]
+        to, by = data.draw(st.sampled_from(moves), label="move")
+        self._call(
+            number,
+            True,
+            lambda: services.change_status(
+                actor=self.actors[by], number=number, to=to, note="Because", resolution="Fixed"
+            ),
+        )
+        event(f"advanced to {to}")
+        self._transition(expected, to)
 
     @precondition(lambda self: any(e.status == S.RESOLVED for e in self.model.values()))
     @rule(days=st.integers(min_value=0, max_value=4))
@@ -290,8 +396,11 @@ class TicketMachine(RuleBasedStateMachine):
         self.traveller.move_to(self.clock)
         cutoff = self.clock - timedelta(days=settings.LINIA_AUTO_CLOSE_DAYS)
         due = [
-            expected for expected in self.model.values()
-            if expected.status == S.RESOLVED and expected.resolved_at < cutoff
+            expected
+            for expected in self.model.values()
+            if expected.status == S.RESOLVED
+            and expected.resolved_at is not None
+            and expected.resolved_at < cutoff
         ]
 
         closed = services.close_unconfirmed_tickets(now=self.clock)
@@ -325,16 +434,21 @@ class TicketMachine(RuleBasedStateMachine):
             assert ticket.event_rows == expected.events
             assert ticket.message_rows == ticket.message_count == expected.messages
             assert (ticket.tier, names.get(ticket.assignee_id)) == (
-                expected.tier, expected.assignee
+                expected.tier,
+                expected.assignee,
             )
             assert (ticket.impact, ticket.urgency, ticket.priority, ticket.subject) == (
-                expected.impact, expected.urgency, expected.priority, expected.subject
+                expected.impact,
+                expected.urgency,
+                expected.priority,
+                expected.subject,
             )
             # Time stamps follow the status.
             assert (ticket.resolved_at is not None) == (ticket.status in {S.RESOLVED, S.CLOSED})
             assert (ticket.closed_at is not None) == (ticket.status == S.CLOSED)
             assert (ticket.resolved_at, ticket.closed_at) == (
-                expected.resolved_at, expected.closed_at
+                expected.resolved_at,
+                expected.closed_at,
             )
             assert ticket.is_auto_closed == expected.auto_closed
             assert not ticket.is_auto_closed or ticket.status == S.CLOSED

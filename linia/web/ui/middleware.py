@@ -16,12 +16,10 @@ class ActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.actor = SimpleLazyObject(lambda: _actor(request))  # type: ignore[attr-defined]
+        # None for anonymous visitors, so `request.actor is None` is a real test; the Actor
+        # itself is built on first use (its queries are skipped by pages that never ask).
+        actor: Actor | None = None
+        if request.user.is_authenticated:
+            actor = SimpleLazyObject(lambda: actor_for_user(request.user))  # type: ignore[assignment,arg-type]
+        request.actor = actor  # type: ignore[attr-defined]
         return self.get_response(request)
-
-
-def _actor(request: HttpRequest) -> Actor | None:
-    user = request.user
-    if not user.is_authenticated:
-        return None
-    return actor_for_user(user)  # type: ignore[arg-type]
