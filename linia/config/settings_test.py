@@ -4,7 +4,10 @@ import os
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("LINIA_VAR_DIR", tempfile.mkdtemp(prefix="linia-test-"))
+# Each pytest-xdist worker gets a runtime directory of its own (uploads, task queue): workers
+# inherit the controller's environment, so a shared one would mix their files.
+if os.environ.get("PYTEST_XDIST_WORKER") or "LINIA_VAR_DIR" not in os.environ:
+    os.environ["LINIA_VAR_DIR"] = tempfile.mkdtemp(prefix="linia-test-")
 
 from .settings import *  # noqa: F403
 from .settings import HUEY, VAR_DIR

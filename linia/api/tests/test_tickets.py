@@ -1,13 +1,16 @@
 import datetime as dt
+from typing import get_args
 
 import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from linia.api.schemas.tickets import SortKey
 from linia.directory.tests.factories import actor
 from linia.tickets import services
 from linia.tickets.models import Ticket, TicketEvent
+from linia.tickets.queries import QUEUE_SORTS
 from linia.tickets.tests.factories import make_ticket
 
 from .conftest import API, event_count
@@ -177,6 +180,19 @@ def test_list_query_count_does_not_grow_with_tickets(
         assert client.get(f"{API}/tickets").json()["count"] == 30
 
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_list_sorts_oldest_first_on_request(world, api_as):
+    first = make_ticket(actor(world.requester_a))
+    second = make_ticket(actor(world.requester_a))
+
+    response = api_as(world.agent_a).get(f"{API}/tickets", {"sort": "number"})
+
+    assert numbers(response) == [first.number, second.number]
+
+
+def test_sort_keys_are_the_queues():
+    assert set(get_args(SortKey)) == set(QUEUE_SORTS)
 
 
 # --- create ----------------------------------------------------------------------------------
