@@ -63,12 +63,19 @@ test: setup browser-deps
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected"; status=0; fi; \
 	exit $$status
 
+# Every check runs even when an earlier one fails; the target fails if any did.
+LINT_STEPS := \
+	"$(BIN)/ruff format --check ." \
+	"$(BIN)/ruff check ." \
+	"$(BIN)/mypy linia" \
+	"$(BIN)/lint-imports" \
+	"$(LINIA) makemigrations --check --dry-run"
+
 lint: setup
-	$(BIN)/ruff format --check .
-	$(BIN)/ruff check .
-	$(BIN)/mypy linia
-	$(BIN)/lint-imports
-	$(LINIA) makemigrations --check --dry-run
+	@failed=(); for step in $(LINT_STEPS); do echo "--- $$step"; \
+		$$step || failed+=("$$step"); done; \
+	if [ $${#failed[@]} -gt 0 ]; then printf 'make lint: failed: %s\n' "$${failed[@]}"; exit 1; fi; \
+	echo "make lint: all clean"
 
 # --- helpers --------------------------------------------------------------------------------
 
@@ -82,3 +89,11 @@ serve: setup
 bench: setup
 	@if [ -f bench/__main__.py ]; then $(BIN)/python -m bench $(BENCH_ARGS); \
 	else echo "make bench: no benchmarks yet (bench/)"; fi
+
+# Refresh the translation catalogs in linia/locale (ru, uk, pl) from the code and templates,
+# then compile them. Translate every new or fuzzy entry before committing (docs/i18n.md).
+.PHONY: messages
+messages: setup
+	cd linia && $(CURDIR)/$(LINIA) makemessages -l ru -l uk -l pl --no-obsolete \
+		--ignore "*/tests/*" --ignore "bench/*"
+	cd linia && $(CURDIR)/$(LINIA) compilemessages

@@ -67,4 +67,10 @@ def describe(repo: Path, database: str, database_version: str) -> dict[str, Any]
         "django_ninja": version("django-ninja"),
         "gunicorn": version("gunicorn"),
         "psycopg": version("psycopg"),
+        "load_average_at_start": load_average(),
     }
+
+
+def load_average() -> list[float]:
+    """1-, 5- and 15-minute load averages: above the core count, other work shared the CPUs."""
+    return [round(value, 2) for value in os.getloadavg()]

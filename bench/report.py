@@ -122,7 +122,8 @@ def machine_line(machine: dict[str, Any]) -> str:
         f"{machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']} GiB, "
         f"{machine['os']}; Python {machine['python']}, Django {machine['django']}, "
         f"gunicorn {machine['gunicorn']}; {machine['database']} {machine['database_version']}; "
-        f"Linia {machine['linia_revision']}"
+        f"Linia {machine['linia_revision']}; load average {machine.get('load_average_at_start')}"
+        + (f" → {machine['load_average_at_end']}" if machine.get("load_average_at_end") else "")
     )
 
 

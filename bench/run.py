@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -121,7 +123,7 @@ def linia_specs(info: dict[str, Any], token: str, tickets: int) -> list[Spec]:
     return specs
 
 
-def run_linia(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
+def prepare_linia(args: argparse.Namespace, now: datetime) -> Side:
     db = databases.linia_database(WORK, args.database_url, fresh=not args.reuse)
     env = {**os.environ, **db.env, "PYTHONUNBUFFERED": "1", "LINIA_LOG_LEVEL": "WARNING"}
     info_path = WORK / f"linia-build-{db.vendor}.json"
@@ -151,25 +153,13 @@ def run_linia(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
         env=env, cwd=REPO, timeout=120,
     ).strip().splitlines()[-1]  # fmt: skip
     specs = linia_specs(info, token, args.tickets)
-    port = server.free_port()
-    argv = server.gunicorn_argv(VENV_PYTHON, "linia.config.wsgi:application", port)
-    results: list[Result] = []
-    rss = None
-    _log(f"linia: serving on 127.0.0.1:{port}")
-    with server.running("linia", argv, env=env, cwd=REPO, port=port, probe="/accounts/login/",
-                        log_path=WORK / "logs" / "linia-gunicorn.log") as web:  # fmt: skip
-        sessions = {}
-        for username in {s.session for s in specs if s.session}:
-            client = Client(web.host, web.port)
-            client.log_in("/accounts/login/", {"login": username, "password": info["password"]})
-            sessions[username] = client
-        api_client = Client(web.host, web.port)
-        results = _measure_all(specs, sessions, api_client, args, web)
-        rss = web.peak_worker_rss_mib()
-        for client in [*sessions.values(), api_client]:
-            client.close()
-    _count_queries(specs, results, [str(VENV_PYTHON), "-m", "bench.querycount"], env, REPO)
-    return {"build": info, "results": results, "rss": rss, "database": db.vendor}
+    return Side(
+        name="linia", build=info, env=env, cwd=REPO, python=VENV_PYTHON,
+        app="linia.config.wsgi:application", login_path="/accounts/login/",
+        users=sorted({spec.session for spec in specs if spec.session}),
+        login_fields=lambda user: {"login": user, "password": info["password"]},
+        make_specs=lambda sessions: specs,
+    )  # fmt: skip
 
 
 # --- django-helpdesk -----------------------------------------------------------------------
@@ -232,7 +222,7 @@ def peer_specs(info: dict[str, Any], client_csrf: str, tickets: int) -> list[Spe
     return specs
 
 
-def run_peer(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
+def prepare_peer(args: argparse.Namespace, now: datetime) -> Side:
     python = peer.ensure_venv(WORK)
     root = peer.write_project(WORK)
     db = databases.peer_database(WORK, args.database_url, fresh=not args.reuse)
@@ -262,48 +252,130 @@ def run_peer(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
         info = _last_json(output)
         info_path.write_text(json.dumps(info, indent=1))
         _log(f"helpdesk: built in {info['seconds']}s: {info['rows']}")
-    versions = peer.installed_version(python)
-    port = server.free_port()
-    argv = server.gunicorn_argv(python, "hdproject.wsgi:application", port)
-    _log(f"helpdesk: serving on 127.0.0.1:{port}")
-    with server.running("helpdesk", argv, env=env, cwd=root, port=port, probe="/login/",
-                        log_path=WORK / "logs" / "helpdesk-gunicorn.log") as web:  # fmt: skip
-        sessions = {}
-        for username in (info["agent"], info["requester"]):
-            client = Client(web.host, web.port)
-            client.log_in("/login/", {"username": username, "password": info["password"],
-                                      "next": "/"})  # fmt: skip
-            sessions[username] = client
-        specs = peer_specs(info, sessions[info["agent"]].csrf_token, args.tickets)
-        results = _measure_all(specs, sessions, Client(web.host, web.port), args, web)
-        rss = web.peak_worker_rss_mib()
-        for client in sessions.values():
-            client.close()
-    _count_queries(specs, results, [str(python), "-m", "bench.querycount"], env, root)
-    return {"build": info, "results": results, "rss": rss, "versions": versions}
+    return Side(
+        name="helpdesk", build=info, env=env, cwd=root, python=python,
+        app="hdproject.wsgi:application", login_path="/login/",
+        users=[info["agent"], info["requester"]],
+        login_fields=lambda user: {"username": user, "password": info["password"], "next": "/"},
+        make_specs=lambda sessions: peer_specs(
+            info, sessions[info["agent"]].csrf_token, args.tickets
+        ),
+        versions=peer.installed_version(python),
+    )  # fmt: skip
 
 
-# --- shared steps ----------------------------------------------------------------------------
+# --- serving and measuring both sides ------------------------------------------------------
 
 
-def _measure_all(
-    specs: list[Spec],
-    sessions: dict[str, Client],
-    anonymous: Client,
-    args: argparse.Namespace,
-    web: server.Server,
-) -> list[Result]:
-    results = []
-    for spec in specs:
-        client = sessions[spec.session] if spec.session else anonymous
+@dataclass
+class Side:
+    """One system under test: how to serve it, log in, and what to measure."""
+
+    name: str
+    build: dict[str, Any]
+    env: dict[str, str]
+    cwd: Path
+    python: Path
+    app: str
+    login_path: str
+    users: list[str]
+    login_fields: Callable[[str], dict[str, str]]
+    make_specs: Callable[[dict[str, Client]], list[Spec]]
+    versions: dict[str, str] = field(default_factory=dict)
+    web: server.Server | None = None
+    sessions: dict[str, Client] = field(default_factory=dict)
+    anonymous: Client | None = None
+    specs: list[Spec] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    rss: float | None = None
+    error: str = ""
+
+    def start(self, stack: contextlib.ExitStack) -> None:
+        """Serve it (stopped when `stack` closes), log the users in, and make the specs."""
+        port = server.free_port()
+        _log(f"{self.name}: serving on 127.0.0.1:{port}")
+        self.web = stack.enter_context(
+            server.running(
+                self.name, server.gunicorn_argv(self.python, self.app, port), env=self.env,
+                cwd=self.cwd, port=port, probe=self.login_path,
+                log_path=WORK / "logs" / f"{self.name}-gunicorn.log",
+            )
+        )  # fmt: skip
+        for user in self.users:
+            client = Client(self.web.host, self.web.port)
+            stack.callback(client.close)
+            client.log_in(self.login_path, self.login_fields(user))
+            self.sessions[user] = client
+        self.anonymous = Client(self.web.host, self.web.port)
+        stack.callback(self.anonymous.close)
+        self.specs = self.make_specs(self.sessions)
+
+    def measure(self, spec: Spec, args: argparse.Namespace) -> None:
+        assert self.web is not None  # noqa: S101
+        assert self.anonymous is not None  # noqa: S101
+        client = self.sessions[spec.session] if spec.session else self.anonymous
         result = measure.run(spec, client, requests=args.requests, max_seconds=args.max_seconds)
-        web.sample_memory()
+        self.web.sample_memory()
         shown = (
-            f"p50 {result.p50_ms} ms, p95 {result.p95_ms} ms" if result.available else result.note
-        )
-        _log(f"  {spec.system} {spec.key}: {shown}")
-        results.append(result)
-    return results
+            f"p50 {result.p50_ms} ms, p95 {result.p95_ms} ms, {result.requests} requests"
+            if result.available else result.note
+        )  # fmt: skip
+        _log(f"  {self.name} {spec.key}: {shown}")
+        self.results.append(result)
+
+
+def interleaved(linia: Side | None, peer_side: Side | None) -> list[tuple[Side, Spec]]:
+    """Each Linia measure followed by its peer equivalents, so that both sides of a ratio are
+    measured minutes apart under the same machine load; unpaired peer measures come last."""
+    order: list[tuple[Side, Spec]] = []
+    peer_specs_by_key = {spec.key: spec for spec in peer_side.specs} if peer_side else {}
+    pairs = {pair.linia: pair.peer for pair in report.PAIRS}
+    done: set[str] = set()
+    for spec in linia.specs if linia else []:
+        order.append((linia, spec))  # type: ignore[arg-type]
+        for key in pairs.get(spec.key, ()):
+            if key in peer_specs_by_key and key not in done:
+                order.append((peer_side, peer_specs_by_key[key]))  # type: ignore[arg-type]
+                done.add(key)
+    order.extend((peer_side, spec) for key, spec in peer_specs_by_key.items() if key not in done)  # type: ignore[misc]
+    return order
+
+
+def _prepare(step: Callable[[], Side], name: str) -> Side | None:
+    try:
+        return step()
+    except Exception as error:  # a failed side is reported, the other still runs
+        _log(f"{name}: preparing failed: {error!r}")
+        failed[name] = repr(error)
+        return None
+
+
+failed: dict[str, str] = {}
+
+
+def measure_sides(sides: list[Side], args: argparse.Namespace) -> None:
+    """Serve every side at once, measure them interleaved, record memory, stop the servers,
+    then count queries per request in-process (servers stopped, so nothing competes)."""
+    with contextlib.ExitStack() as stack:
+        running = []
+        for side in sides:
+            try:
+                side.start(stack)
+                running.append(side)
+            except Exception as error:  # reported; the other side still runs
+                side.error = repr(error)
+                _log(f"{side.name}: start failed: {error!r}")
+        by_name = {side.name: side for side in running}
+        for side, spec in interleaved(by_name.get("linia"), by_name.get("helpdesk")):
+            side.measure(spec, args)
+        for side in running:
+            assert side.web is not None  # noqa: S101
+            side.rss = side.web.peak_worker_rss_mib()
+    for side in running:
+        _count_queries(
+            side.specs, side.results, [str(side.python), "-m", "bench.querycount"], side.env,
+            side.cwd,
+        )  # fmt: skip
 
 
 def _count_queries(
@@ -342,14 +414,6 @@ def _count_queries(
             result.queries = first.queries if first else None
 
 
-def _guarded(step: Callable[[], dict[str, Any]], name: str) -> dict[str, Any] | None:
-    try:
-        return step()
-    except Exception as error:  # a failed side is reported, the other still runs
-        _log(f"{name} failed: {error!r}")
-        return {"error": repr(error), "results": [], "rss": None, "build": {}}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
@@ -374,14 +438,19 @@ def main() -> None:
     version = databases.postgres_version(args.database_url) if args.database_url else "(embedded)"
     about = machine.describe(REPO, vendor, version)
     _log(f"{args.tickets:,} tickets on {vendor}; {report.machine_line(about)}")
-    linia = _guarded(lambda: run_linia(args, now), "linia") or {}
-    helpdesk = None if args.skip_peer else _guarded(lambda: run_peer(args, now), "helpdesk")
-    linia_results: list[Result] = linia.get("results", [])
-    peer_results: list[Result] = helpdesk.get("results", []) if helpdesk else []
-    rss = {"linia": linia.get("rss"), "helpdesk": helpdesk.get("rss") if helpdesk else None}
+    linia = _prepare(lambda: prepare_linia(args, now), "linia")
+    helpdesk = None if args.skip_peer else _prepare(lambda: prepare_peer(args, now), "helpdesk")
+    measure_sides([side for side in (linia, helpdesk) if side is not None], args)
+    about["load_average_at_end"] = machine.load_average()
+    for side in (linia, helpdesk):
+        if side is not None and side.error:
+            failed[side.name] = side.error
+    linia_results = linia.results if linia else []
+    peer_results = helpdesk.results if helpdesk else []
+    rss = {"linia": linia.rss if linia else None, "helpdesk": helpdesk.rss if helpdesk else None}
     pairs = report.side_by_side(linia_results, peer_results)
-    if helpdesk and helpdesk.get("versions"):
-        about["peer"] = helpdesk["versions"]
+    if helpdesk and helpdesk.versions:
+        about["peer"] = helpdesk.versions
     sections = [
         f"## Linia benchmark: {args.tickets:,} tickets, {vendor}",
         "",
@@ -389,9 +458,11 @@ def main() -> None:
         "",
         report.measures_table("Linia", linia_results),
     ]
-    if helpdesk is not None:
+    if not args.skip_peer:
         sections += ["", report.measures_table("django-helpdesk", peer_results), "",
                      report.side_by_side_table(pairs, rss)]  # fmt: skip
+    if failed:
+        sections += ["", "Failures: " + "; ".join(f"{k}: {v}" for k, v in failed.items())]
     print("\n".join(sections))
     if not args.no_save:
         date = datetime.now(UTC).strftime("%Y-%m-%d")
@@ -408,19 +479,17 @@ def main() -> None:
             "helpdesk": [_compact(r) for r in peer_results],
             "peak_worker_rss_mib": rss,
             "side_by_side": pairs,
-            "errors": {k: v["error"] for k, v in (("linia", linia), ("helpdesk", helpdesk or {}))
-                       if v.get("error")},
+            "errors": failed,
         })  # fmt: skip
         _log(f"results written to {path.relative_to(REPO)}")
-    if linia.get("error") or (helpdesk and helpdesk.get("error")):
+    if failed:
         sys.exit(1)
 
 
-def _build_summary(side: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not side or not side.get("build"):
+def _build_summary(side: Side | None) -> dict[str, Any] | None:
+    if side is None:
         return None
-    build = side["build"]
-    return {"seconds": build.get("seconds"), "rows": build.get("rows")}
+    return {"seconds": side.build.get("seconds"), "rows": side.build.get("rows")}
 
 
 def _compact(result: Result) -> dict[str, Any]:

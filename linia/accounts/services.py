@@ -8,6 +8,8 @@ import zoneinfo
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,9 +32,26 @@ def create_user(
     language: str | None = None,
     time_zone: str | None = None,
 ) -> User:
-    """Create a log-in. Raises Invalid for a taken username or e-mail, or a bad role."""
+    """Create a log-in. Raises Invalid for a missing, malformed or taken username, a
+    malformed or taken e-mail, a bad role, language or time zone."""
     if role not in UserRole.values:
         raise Invalid(_("Unknown role: %(role)s") % {"role": role}, code="invalid_role")
+    username = username.strip()
+    email = email.strip()
+    if not username:
+        raise Invalid(_("A login is required."), code="username_required")
+    try:
+        User._meta.get_field("username").run_validators(username)
+    except ValidationError as error:
+        raise Invalid(" ".join(error.messages), code="invalid_username") from None
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Invalid(
+                _("“%(email)s” is not an e-mail address.") % {"email": email},
+                code="invalid_email",
+            ) from None
     if User.objects.filter(username__iexact=username).exists():
         raise Invalid(_("This login is already taken."), code="username_taken")
     if email and User.objects.filter(email__iexact=email).exists():

@@ -45,7 +45,7 @@ def actor_for_user(user: User) -> Actor:
             team_ids=team_ids,
             tiers=frozenset(tier for _id, tier, _all in teams),
         )
-    team_rows = Team.objects.filter(members=user).values_list("id", "tier")
+    team_rows = list(Team.objects.filter(members=user).values_list("id", "tier"))
     return Actor(
         role=role,
         user_id=user.pk,

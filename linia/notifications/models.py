@@ -18,7 +18,7 @@ class OutboundEmail(models.Model):
     """
 
     from_email = models.CharField(max_length=320)
-    to = models.TextField(help_text="Comma-separated recipients")
+    to = models.TextField(help_text=_("Comma-separated recipients"))
     cc = models.TextField(blank=True)
     subject = models.CharField(max_length=500)
     body_text = models.TextField(blank=True)

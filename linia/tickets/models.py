@@ -154,6 +154,7 @@ class Ticket(models.Model):
     training_recommended = models.BooleanField(_("training recommended"), default=False)
     is_auto_closed = models.BooleanField(_("closed automatically"), default=False)
     pending_reason = models.CharField(_("pending reason"), max_length=250, blank=True)
+    # Public messages only (clients see this count; internal notes must stay invisible).
     message_count = models.PositiveIntegerField(default=0)
 
     class Meta:

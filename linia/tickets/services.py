@@ -19,6 +19,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linia.accounts.models import Team
 from linia.core.access import SYSTEM_ACTOR, Actor, Role
@@ -114,11 +115,31 @@ def _next_number() -> int:
     return counter.values_list("value", flat=True).get()
 
 
+# How the fields named in error messages read in the user's language (`what` stays the code).
+FIELD_NAMES = {
+    "subject": gettext_lazy("subject"),
+    "description": gettext_lazy("description"),
+    "message": gettext_lazy("message"),
+    "reason": gettext_lazy("reason"),
+    "resolution": gettext_lazy("resolution"),
+    "name": gettext_lazy("name"),
+    "type": gettext_lazy("type"),
+    "channel": gettext_lazy("channel"),
+    "impact": gettext_lazy("impact"),
+    "urgency": gettext_lazy("urgency"),
+    "priority": gettext_lazy("priority"),
+}
+
+
 def _check_choice(value: str, choices: type[models.TextChoices], what: str) -> str:
     if value not in choices.values:
         raise Invalid(
             _("“%(value)s” is not a valid %(what)s; use one of: %(choices)s.")
-            % {"value": value, "what": what, "choices": ", ".join(choices.values)},
+            % {
+                "value": value,
+                "what": FIELD_NAMES.get(what, what),
+                "choices": ", ".join(choices.values),
+            },
             code=f"invalid_{what}",
         )
     return value
@@ -127,11 +148,14 @@ def _check_choice(value: str, choices: type[models.TextChoices], what: str) -> s
 def _clean_text(value: str, *, limit: int, what: str, required: bool = True) -> str:
     value = (value or "").replace("\x00", "").strip()
     if required and not value:
-        raise Invalid(_("The %(what)s is required.") % {"what": what}, code=f"{what}_required")
+        raise Invalid(
+            _("The %(what)s is required.") % {"what": FIELD_NAMES.get(what, what)},
+            code=f"{what}_required",
+        )
     if len(value) > limit:
         raise Invalid(
             _("The %(what)s is too long (%(length)d characters; the limit is %(limit)d).")
-            % {"what": what, "length": len(value), "limit": limit},
+            % {"what": FIELD_NAMES.get(what, what), "length": len(value), "limit": limit},
             code=f"{what}_too_long",
         )
     return value
@@ -431,14 +455,18 @@ def add_message(
     )
     if files:
         _store_files(ticket, message, files, actor, is_internal=is_internal)
-    now = timezone.now()
-    ticket.message_count = F("message_count") + 1
-    update_fields = ["message_count", "updated_at"]
+    update_fields = ["updated_at"]
+    if not is_internal:
+        # Public messages only: the count is shown to clients, who must not learn that
+        # internal notes exist.
+        ticket.message_count = F("message_count") + 1
+        update_fields.append("message_count")
     if actor.is_staff and not is_internal and ticket.first_response_at is None:
-        ticket.first_response_at = now
+        ticket.first_response_at = timezone.now()
         update_fields.append("first_response_at")
     ticket.save(update_fields=update_fields)
-    ticket.refresh_from_db(fields=["message_count"])
+    if not is_internal:
+        ticket.refresh_from_db(fields=["message_count"])
     record_event(
         ticket, events.MESSAGE_ADDED, actor=actor, is_internal=is_internal,
         payload={"message_id": message.pk, "internal": is_internal, "from_staff": actor.is_staff},
@@ -538,8 +566,8 @@ def _apply_transition(
 def assign_ticket(*, actor: Actor, number: int, assignee_id: int | None) -> Ticket:
     """Give the ticket to an agent who serves its organization (or take it off anyone).
     Accepts a new ticket. Records ticket.assigned. Raises NotFound, Forbidden, Invalid."""
-    _require_staff(actor)
     ticket = _lock_ticket(actor, number)
+    _require_staff(actor)
     if assignee_id == ticket.assignee_id:
         return ticket
     assignee = None
@@ -568,8 +596,8 @@ def escalate_ticket(
     """Functional escalation: move the ticket up to L2 or L3, to the given team or the tier's
     default team, clearing the assignee. Records ticket.escalated (the manager is told).
     Raises NotFound, Forbidden, Invalid, Conflict."""
-    _require_staff(actor)
     ticket = _lock_ticket(actor, number)
+    _require_staff(actor)
     if tier not in (2, 3):
         raise Invalid(_("Escalate to tier 2 or 3."), code="invalid_tier")
     if tier <= ticket.tier:
@@ -626,8 +654,8 @@ def classify_ticket(
     """Change what the ticket is: subject, type, category, impact and urgency (priority follows
     the matrix) or the priority itself. One ticket.field_changed row per changed field.
     `category_id=False` leaves the category alone; None clears it."""
-    _require_staff(actor)
     ticket = _lock_ticket(actor, number)
+    _require_staff(actor)
     changes: dict[str, tuple[object, object]] = {}
     if subject is not None:
         subject = _clean_text(subject, limit=MAX_SUBJECT, what="subject")

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 from ninja import Path, Schema
 from pydantic import AfterValidator, ConfigDict, Field, field_validator
 
@@ -31,7 +32,7 @@ class InputSchema(Schema):
     @classmethod
     def _refuse_nul(cls, value: Any) -> Any:
         if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL characters are not allowed")
+            raise ValueError(_("NUL characters are not allowed"))
         return value
 
 
@@ -42,7 +43,7 @@ def check_email(value: str) -> str:
         try:
             validate_email(value)
         except DjangoValidationError:
-            raise ValueError("Enter a valid e-mail address") from None
+            raise ValueError(_("Enter a valid e-mail address")) from None
     return value
 
 

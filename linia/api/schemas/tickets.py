@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AwareDatetime, Field, field_validator
 
@@ -71,7 +72,7 @@ class TicketFilters(Schema):
     @classmethod
     def _refuse_nul(cls, value: str) -> str:
         if "\x00" in value:
-            raise ValueError("NUL characters are not allowed")
+            raise ValueError(_("NUL characters are not allowed"))
         return value
 
     def to_queue_filters(self) -> QueueFilters:
@@ -120,7 +121,7 @@ class TicketIn(InputSchema):
             return value
         if isinstance(value, str) and 1 <= len(value) <= 254:
             return value
-        raise ValueError("Give a contact id or an e-mail address (at most 254 characters)")
+        raise ValueError(_("Give a contact id or an e-mail address (at most 254 characters)"))
 
 
 class TicketPatch(InputSchema):

@@ -74,6 +74,7 @@ class Expected:
     subject: str = "The printer does not print"
     events: int = 1
     messages: int = 0
+    public_messages: int = 0
     first_response_at: datetime | None = None
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
@@ -200,6 +201,7 @@ class TicketMachine(RuleBasedStateMachine):
         expected.events += 1
         if internal:
             return
+        expected.public_messages += 1
         if staff:
             if expected.first_response_at is None:
                 expected.first_response_at = self.clock
@@ -417,6 +419,9 @@ class TicketMachine(RuleBasedStateMachine):
         rows = Ticket.objects.annotate(
             event_rows=Count("events", distinct=True),
             message_rows=Count("messages", distinct=True),
+            public_message_rows=Count(
+                "messages", filter=Q(messages__is_internal=False), distinct=True
+            ),
             staff_replies=Count(
                 "messages",
                 filter=Q(messages__is_from_staff=True, messages__is_internal=False),
@@ -432,7 +437,9 @@ class TicketMachine(RuleBasedStateMachine):
             assert ticket.status in S.values
             assert ticket.status == expected.status
             assert ticket.event_rows == expected.events
-            assert ticket.message_rows == ticket.message_count == expected.messages
+            assert ticket.message_rows == expected.messages
+            # message_count counts public messages only (clients see it).
+            assert ticket.public_message_rows == ticket.message_count == expected.public_messages
             assert (ticket.tier, names.get(ticket.assignee_id)) == (
                 expected.tier,
                 expected.assignee,

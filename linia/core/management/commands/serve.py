@@ -112,6 +112,7 @@ class Command(BaseCommand):
             )
             % {"url": url}
         )
+        self.check_migrations()
         call_command("demo", print_only=True, if_loaded=True, stdout=self.stdout)
         self.stdout.write(_("Press Ctrl-C to stop."))
         self.stdout.flush()
@@ -137,11 +138,13 @@ class Supervisor:
         self.stopping = False
 
     def run(self) -> int:
-        signal.signal(signal.SIGINT, self._on_signal)
-        signal.signal(signal.SIGTERM, self._on_signal)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, self._on_signal)
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         for name, argv in self.commands.items():
-            self.children[name] = subprocess.Popen(argv, env=env)  # noqa: S603 - our own argv
+            # A process group of its own: Ctrl-C reaches only this process, which then stops
+            # each child once, with the signal that stops it gracefully.
+            self.children[name] = subprocess.Popen(argv, env=env, process_group=0)  # noqa: S603
         exit_code = 0
         while not self.stopping:
             for name, child in self.children.items():

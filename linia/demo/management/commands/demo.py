@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from linia.core.errors import DomainError
@@ -41,7 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["print_only"]:
-            if not options["if_loaded"] or builder.is_loaded():
+            if not options["if_loaded"] or self._loaded_if_migrated():
                 self._print_table()
             return
         if builder.is_loaded():
@@ -74,6 +75,13 @@ class Command(BaseCommand):
             )
         if not options["no_table"]:
             self._print_table()
+
+    @staticmethod
+    def _loaded_if_migrated() -> bool:
+        try:
+            return builder.is_loaded()
+        except DatabaseError:  # not migrated yet: there is no demo data to speak of
+            return False
 
     def _print_table(self) -> None:
         self.stdout.write("")

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from linia.core.access import Actor, Role
@@ -117,9 +118,10 @@ def request_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         "page": page,
         "state": state,
         "states": [
-            ("open", _("Open")),
-            ("closed", _("Closed")),
-            ("all", _("All")),
+            # Tabs of the list ("open requests"), not the ticket statuses of the same name.
+            ("open", pgettext("requests tab", "Open")),
+            ("closed", pgettext("requests tab", "Closed")),
+            ("all", pgettext("requests tab", "All")),
         ],
         "show_requester": actor.role == Role.CLIENT_MANAGER,
     }
