@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
@@ -34,6 +34,10 @@ class BearerTokenAuth(HttpBearer):
             raise Unauthenticated(_("The API token is invalid or has been revoked."))
         account_services.record_api_token_use(token=row, now=timezone.now())
         request.user = row.user
+        # Messages in the user's own language, as on the pages (the session middleware does
+        # this for browser requests; token requests arrive without a session).
+        translation.activate(row.user.language)
+        request.LANGUAGE_CODE = row.user.language  # type: ignore[attr-defined]
         return actor_for_user(row.user)
 
 

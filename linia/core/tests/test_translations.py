@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import gettext
 import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -17,10 +19,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.test import Client
 from django.utils import timezone, translation
 
 from linia.core.errors import Invalid
-from linia.directory.tests.factories import actor, make_requester
+from linia.directory.tests.factories import World, actor, make_requester
 from linia.tickets import services
 from linia.tickets.tests.factories import make_ticket
 from linia.tickets.workflow import TicketStatus
@@ -99,7 +102,7 @@ def nplurals(header: Entry) -> int:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_catalog_header_names_the_language_and_three_plural_forms(language):
+def test_catalog_header_names_the_language_and_three_plural_forms(language: str) -> None:
     header, _entries = catalog(language)
     assert f"Language: {language}\n" in header.msgstr[0]
     assert nplurals(header) == 3
@@ -107,7 +110,7 @@ def test_catalog_header_names_the_language_and_three_plural_forms(language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_entry_is_translated_and_none_is_fuzzy(language):
+def test_every_entry_is_translated_and_none_is_fuzzy(language: str) -> None:
     header, entries = catalog(language)
     assert len(entries) > 400
     fuzzy = [e.where for e in entries if "fuzzy" in e.flags]
@@ -123,7 +126,7 @@ def test_every_entry_is_translated_and_none_is_fuzzy(language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_translations_keep_every_placeholder(language):
+def test_translations_keep_every_placeholder(language: str) -> None:
     _header, entries = catalog(language)
     broken = []
     for entry in entries:
@@ -135,7 +138,7 @@ def test_translations_keep_every_placeholder(language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_compiled_catalog_matches_the_source(language):
+def test_compiled_catalog_matches_the_source(language: str) -> None:
     """The committed .mo says what the .po says (run `make messages` after editing a .po)."""
     _header, entries = catalog(language)
     with (LOCALE_DIR / language / "LC_MESSAGES" / "django.mo").open("rb") as compiled:
@@ -152,7 +155,7 @@ def test_compiled_catalog_matches_the_source(language):
     assert stale == []
 
 
-def test_status_labels_are_translated():
+def test_status_labels_are_translated() -> None:
     with translation.override("uk"):
         assert str(TicketStatus.RESOLVED.label) == "Вирішена"
         assert str(TicketStatus.PENDING.label) == "Очікує"
@@ -162,7 +165,7 @@ def test_status_labels_are_translated():
         assert str(TicketStatus.RESOLVED.label) == "Rozwiązane"
 
 
-def test_plural_forms_follow_each_language():
+def test_plural_forms_follow_each_language() -> None:
     now = timezone.now()
     cases = {
         "ru": {61: "61 день", 62: "62 дня", 65: "65 дней", 111: "111 дней"},
@@ -175,7 +178,7 @@ def test_plural_forms_follow_each_language():
         assert shown == expected
 
 
-def test_domain_errors_name_the_field_in_the_users_language(world):
+def test_domain_errors_name_the_field_in_the_users_language(world: World) -> None:
     with translation.override("uk"), pytest.raises(Invalid) as error:
         services.create_ticket(actor=actor(world.requester_a), subject="  ", description="")
     assert error.value.message == "Заповніть поле «тема»."
@@ -183,8 +186,8 @@ def test_domain_errors_name_the_field_in_the_users_language(world):
 
 
 def test_ticket_created_mail_is_in_the_requesters_language(
-    world, django_capture_on_commit_callbacks
-):
+    world: World, django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]]
+) -> None:
     user, _contact = make_requester(world.org_a, username="piotr", language="pl")
     with django_capture_on_commit_callbacks(execute=True):
         ticket = make_ticket(actor(user), subject="Drukarka nie drukuje")
@@ -205,7 +208,9 @@ def test_ticket_created_mail_is_in_the_requesters_language(
         ("ru", ["Войти", "Добро пожаловать в службу поддержки"]),
     ],
 )
-def test_login_page_follows_the_browser_language(client, db, language, words):
+def test_login_page_follows_the_browser_language(
+    client: Client, db: None, language: str, words: list[str]
+) -> None:
     response = client.get("/", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     body = response.content.decode()
@@ -213,7 +218,7 @@ def test_login_page_follows_the_browser_language(client, db, language, words):
     assert [word for word in words if word not in body] == []
 
 
-def test_signed_in_client_sees_pages_in_their_own_language(client, world):
+def test_signed_in_client_sees_pages_in_their_own_language(client: Client, world: World) -> None:
     user, _contact = make_requester(world.org_a, username="olena", language="uk")
     make_ticket(actor(user), subject="Сканер не працює")
     client.force_login(user)
