@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from linia.directory.tests.factories import World, build_world
 
@@ -33,6 +34,15 @@ def _module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
 @pytest.fixture
 def shared_world(_module_world: World, db) -> World:
     return _module_world
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request activates the user's (or browser's) language for the whole thread; with the
+    # ru/uk/pl catalogs shipped, that would leak into the next test. Every test starts in English.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 # --- CI guard: under CI a skipped browser or PostgreSQL test fails the run ------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from linia.core.errors import Invalid, NotFound
@@ -98,13 +100,14 @@ def test_contact_validation(db, case, code):
     organization = make_organization()
     linked = make_user("requester")
     services.create_contact(organization_id=organization.pk, full_name="First", user_id=linked.pk)
-    kwargs = {
+    cases: dict[str, dict[str, Any]] = {
         "no_name": {"full_name": "  "},
         "staff_user": {"user_id": make_user("agent").pk},
         "missing_user": {"user_id": 999_999},
         "linked_user": {"user_id": linked.pk},
         "bad_language": {"language": "xx"},
-    }[case]
+    }
+    kwargs = cases[case]
 
     with pytest.raises(Invalid) as caught:
         services.create_contact(organization_id=organization.pk, **({"full_name": "X"} | kwargs))

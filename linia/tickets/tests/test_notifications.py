@@ -107,6 +107,8 @@ def test_mail_is_written_in_the_requesters_language(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [shared_world.requester_a.email]
     assert mail.outbox[0].extra_headers["Content-Language"] == "ru"
+    assert mail.outbox[0].subject == f"[#{ticket.number}] Открыта: The printer does not print"
+    assert mail.outbox[0].body.startswith(f"Здравствуйте, {shared_world.contact_a.full_name}!")
     assert translation.get_language() == "en"
 
 
