@@ -156,6 +156,16 @@ class Ticket(models.Model):
     pending_reason = models.CharField(_("pending reason"), max_length=250, blank=True)
     # Public messages only (clients see this count; internal notes must stay invisible).
     message_count = models.PositiveIntegerField(default=0)
+    # --- SLA clocks (maintained by the services through linia.sla; read by escalation) ------
+    # When the ticket arrived at its current tier (time-at-tier escalation rules).
+    tier_entered_at = models.DateTimeField(_("at this tier since"), null=True, blank=True)
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    first_response_warning_at = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    resolution_warning_at = models.DateTimeField(null=True, blank=True)
+    next_update_due = models.DateTimeField(_("next update due"), null=True, blank=True)
+    # Set while the clock is paused (pending on the requester or a third party).
+    sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ticket")
@@ -180,6 +190,18 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status", "-number"], name="ticket_assignee_status"),
             models.Index(fields=["requester", "-number"], name="ticket_requester"),
             models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),
+            # The SLA scheduler finds due work by these, never by loading open tickets.
+            models.Index(fields=["resolution_due"], name="ticket_resolution_due",
+                         condition=models.Q(resolution_due__isnull=False)),
+            models.Index(fields=["resolution_warning_at"], name="ticket_resolution_warning",
+                         condition=models.Q(resolution_warning_at__isnull=False)),
+            models.Index(fields=["first_response_due"], name="ticket_first_response_due",
+                         condition=models.Q(first_response_due__isnull=False)),
+            models.Index(fields=["first_response_warning_at"], name="ticket_first_resp_warning",
+                         condition=models.Q(first_response_warning_at__isnull=False)),
+            models.Index(fields=["next_update_due"], name="ticket_next_update_due",
+                         condition=models.Q(next_update_due__isnull=False)),
+            models.Index(fields=["tier", "tier_entered_at"], name="ticket_tier_entered"),
         ]
 
     def __str__(self) -> str:

@@ -409,6 +409,7 @@ def create_ticket(
         created_by_id=actor.user_id,
         channel=channel,
         received_at=received_at or now,
+        tier_entered_at=received_at or now,
     )
     record_event(
         ticket, events.TICKET_CREATED, actor=actor, new=ticket.number,
@@ -629,7 +630,8 @@ def escalate_ticket(
     ticket.tier = tier
     ticket.team = team
     ticket.assignee = None
-    ticket.save(update_fields=["tier", "team", "assignee", "updated_at"])
+    ticket.tier_entered_at = timezone.now()
+    ticket.save(update_fields=["tier", "team", "assignee", "tier_entered_at", "updated_at"])
     record_event(
         ticket, events.ESCALATED, actor=actor, field="tier", old=old_tier, new=tier,
         is_internal=True,
