@@ -37,7 +37,7 @@ class BearerTokenAuth(HttpBearer):
         # Messages in the user's own language, as on the pages (the session middleware does
         # this for browser requests; token requests arrive without a session).
         translation.activate(row.user.language)
-        request.LANGUAGE_CODE = row.user.language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = row.user.language
         return actor_for_user(row.user)
 
 

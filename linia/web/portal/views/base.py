@@ -23,7 +23,7 @@ ClientView = Callable[..., HttpResponse]
 def actor_of(request: HttpRequest) -> Actor | None:
     """The acting party of the request (linia.web.ui.middleware.ActorMiddleware), None when
     anonymous."""
-    return request.actor  # type: ignore[attr-defined, no-any-return]
+    return request.actor  # type: ignore[attr-defined]
 
 
 def client_view(view: ClientView) -> Callable[..., HttpResponse]:
