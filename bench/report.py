@@ -80,15 +80,15 @@ def side_by_side(linia: list[Result], peer: list[Result]) -> list[dict[str, Any]
             parts = [r.p50_ms if r else None for r in theirs]
             other = None if any(p is None for p in parts) else round(sum(parts), 1)  # type: ignore[arg-type]
             row.update(unit="p50 ms", linia_value=ours, peer_value=other)
-        row["ratio"] = round(ours / other, 3) if ours is not None and other else None
+        row["ratio"] = float(f"{ours / other:.3g}") if ours is not None and other else None
         rows.append(row)
     return rows
 
 
 def _verdict(row: dict[str, Any]) -> str:
-    ratio = row["ratio"]
-    if ratio is None:
+    if row["ratio"] is None:
         return "n/a"
+    ratio = row["linia_value"] / row["peer_value"]
     if row["unit"] == "req/s":
         return (
             f"Linia {ratio:.1f}× the throughput"
@@ -106,7 +106,7 @@ def side_by_side_table(rows: list[dict[str, Any]], rss: dict[str, float | None])
         "|---|---|---:|---:|---:|---|",
     ]
     for row in rows:
-        ratio = "n/a" if row["ratio"] is None else f"{row['ratio']:.2f}"
+        ratio = "n/a" if row["ratio"] is None else f"{row['ratio']:.3g}"
         lines.append(
             f"| {row['label']} | {row['unit']} | {_ms(row['linia_value'])} | "
             f"{_ms(row['peer_value'])} | {ratio} | {_verdict(row)} |"

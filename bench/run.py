@@ -406,7 +406,10 @@ def _count_queries(
         if not line.startswith("{"):
             continue
         for key, value in json.loads(line).items():
-            by_key[key].queries = value["queries"]
+            if "error" in value:
+                _log(f"query count of {key} failed: {value['error']}")
+            else:
+                by_key[key].queries = value["queries"]
     # The API create query count belongs to every concurrency level.
     for result in results:
         if result.queries is None and ".create.c" in result.key:

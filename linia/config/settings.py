@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "linia.directory",
     "linia.tickets",
     "linia.notifications",
+    "linia.escalation",
+    "linia.channels.email",
     "linia.web.desk",
     "linia.api",
     "linia.demo",

@@ -13,6 +13,8 @@ from .settings import *  # noqa: F403
 from .settings import HUEY, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The credential vault's key for tests (never used outside them).
+LINIA_ENCRYPTION_KEYS = ["8b--RfY_qG55r5hta2q0CgVpw7vbvICJCma2ge8TInM="]
 HUEY = {**HUEY, "immediate": True}
 MEDIA_ROOT = Path(VAR_DIR) / "media"
 (Path(VAR_DIR) / "static").mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ ASSIGNED = "ticket.assigned"
 ESCALATED = "ticket.escalated"
 FIELD_CHANGED = "ticket.field_changed"
 ATTACHMENT_ADDED = "ticket.attachment_added"
+ESCALATION_RULE_FIRED = "ticket.escalation_rule_fired"
 
 EVENT_LABELS = {
     TICKET_CREATED: _("Ticket registered"),
@@ -20,4 +21,5 @@ EVENT_LABELS = {
     ESCALATED: _("Escalated"),
     FIELD_CHANGED: _("Field changed"),
     ATTACHMENT_ADDED: _("Attachment added"),
+    ESCALATION_RULE_FIRED: _("Escalation rule fired"),
 }

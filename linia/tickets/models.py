@@ -136,6 +136,11 @@ class Ticket(models.Model):
         "directory.Contact", on_delete=models.PROTECT, related_name="tickets",
         verbose_name=_("requester"),
     )
+    # The affected equipment, if the ticket names one (always of the ticket's organization).
+    asset = models.ForeignKey(
+        "directory.Asset", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="tickets", verbose_name=_("equipment"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",

@@ -11,6 +11,7 @@ import mimetypes
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -25,7 +26,7 @@ from linia.accounts.models import Team
 from linia.core.access import SYSTEM_ACTOR, Actor, Role
 from linia.core.errors import Forbidden, Invalid, NotFound, TooLarge
 from linia.directory.access import organization_filter
-from linia.directory.models import Contact, Organization
+from linia.directory.models import Asset, Contact, Organization
 
 from . import events, queries, workflow
 from .models import (
@@ -38,6 +39,7 @@ from .models import (
     PriorityRule,
     Ticket,
     TicketCounter,
+    TicketEvent,
     TicketType,
 )
 from .timeline import record_event
@@ -353,9 +355,11 @@ def create_ticket(
     channel: str = Channel.PORTAL,
     received_at: datetime | None = None,
     files: list[IncomingFile] | None = None,
+    asset_id: int | None = None,
 ) -> Ticket:
     """Register a request: number, time stamp, channel, routing by category, priority by the
-    matrix. Records ticket.created (and attachment rows) on commit.
+    matrix. Records ticket.created (and attachment rows) on commit. `asset_id` names the
+    affected equipment (of the ticket's organization).
 
     Raises Invalid, Forbidden, NotFound, TooLarge.
     """
@@ -387,6 +391,8 @@ def create_ticket(
     )
     if not organization.is_active:
         raise Invalid(_("This organization is not active."), code="organization_inactive")
+    if asset_id is not None:
+        _check_asset(asset_id, organization_id=organization.pk)
     files = files or []
     validate_files(files)
     tier = category.default_tier if category else 1
@@ -406,6 +412,7 @@ def create_ticket(
         team=team,
         organization=organization,
         requester=contact,
+        asset_id=asset_id,
         created_by_id=actor.user_id,
         channel=channel,
         received_at=received_at or now,
@@ -642,6 +649,18 @@ def escalate_ticket(
 
 
 @transaction.atomic
+def record_rule_firing(*, number: int, rule_name: str, details: dict[str, Any]) -> TicketEvent:
+    """Record on the timeline that an escalation rule fired for the ticket (internal, by the
+    system; linia.escalation takes the rule's actions through the other services). Locks the
+    ticket row; records ticket.escalation_rule_fired. Raises NotFound."""
+    ticket = _lock_ticket(SYSTEM_ACTOR, number)
+    return record_event(
+        ticket, events.ESCALATION_RULE_FIRED, actor=SYSTEM_ACTOR, new=rule_name,
+        is_internal=True, payload={"rule_name": rule_name, **details},
+    )
+
+
+@transaction.atomic
 def classify_ticket(
     *,
     actor: Actor,
@@ -652,10 +671,12 @@ def classify_ticket(
     impact: str | None = None,
     urgency: str | None = None,
     priority: str | None = None,
+    asset_id: int | None | bool = False,
 ) -> Ticket:
     """Change what the ticket is: subject, type, category, impact and urgency (priority follows
-    the matrix) or the priority itself. One ticket.field_changed row per changed field.
-    `category_id=False` leaves the category alone; None clears it."""
+    the matrix) or the priority itself, the affected equipment. One ticket.field_changed row
+    per changed field. `category_id=False` (`asset_id=False`) leaves the category (the
+    equipment) alone; None clears it."""
     ticket = _lock_ticket(actor, number)
     _require_staff(actor)
     changes: dict[str, tuple[object, object]] = {}
@@ -679,6 +700,14 @@ def classify_ticket(
             category.name if category else "",
         )
         ticket.category = category
+    if asset_id is not False and asset_id != ticket.asset_id:
+        asset = (
+            _check_asset(asset_id, organization_id=ticket.organization_id)
+            if isinstance(asset_id, int)
+            else None
+        )
+        changes["asset"] = (ticket.asset.name if ticket.asset else "", asset.name if asset else "")
+        ticket.asset = asset
     for name, value in (("impact", impact), ("urgency", urgency)):
         if value is not None and value != getattr(ticket, name):
             _check_choice(value, Level, name)
@@ -813,3 +842,11 @@ def create_category(
         default_tier=default_tier,
         position=position,
     )
+
+
+def _check_asset(asset_id: int, *, organization_id: int) -> Asset:
+    """The active equipment `asset_id` of the organization, or Invalid."""
+    asset = Asset.objects.filter(pk=asset_id, organization_id=organization_id).first()
+    if asset is None:
+        raise Invalid(_("Unknown equipment."), code="invalid_asset")
+    return asset

@@ -116,6 +116,11 @@ def timeline_row(event: TicketEvent) -> TimelineRow:
         row.new = event.new_value
         attachment_id = payload.get("attachment_id")
         row.attachment_id = attachment_id if isinstance(attachment_id, int) else None
+    elif event.kind == events.ESCALATION_RULE_FIRED:
+        row.new = event.new_value  # the rule's name
+        for action in payload.get("actions") or []:
+            if isinstance(action, dict) and action.get("outcome") == "failed":
+                row.details.append((_("Not done"), str(action.get("message", ""))))
     else:
         row.old, row.new = event.old_value, event.new_value
         row.changed = bool(event.old_value or event.new_value)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from linia.accounts.models import Team, User, UserRole
 from linia.core.errors import Invalid, NotFound
 
-from .models import Contact, Organization
+from ..models import Contact, ContactPhone, Organization
+from ..phones import normalize_phone
 
 
 @transaction.atomic
 def create_organization(
-    *, name: str, legal_name: str = "", notes: str = "", team_ids: list[int] | None = None
+    *, name: str, legal_name: str = "", notes: str = "", team_ids: list[int] | None = None,
+    card: dict[str, Any] | None = None,
 ) -> Organization:
     name = name.strip()
     if not name:
@@ -22,7 +27,9 @@ def create_organization(
     if Organization.objects.filter(name__iexact=name).exists():
         raise Invalid(_("An organization with this name already exists."), code="name_taken")
     _check_team_ids(team_ids)
-    organization = Organization.objects.create(name=name, legal_name=legal_name, notes=notes)
+    organization = Organization(name=name, legal_name=legal_name, notes=notes)
+    _apply_card(organization, card)
+    organization.save()
     if team_ids:
         organization.teams.set(team_ids)
     return organization
@@ -32,7 +39,11 @@ def create_organization(
 def update_organization(
     *, organization_id: int, name: str | None = None, legal_name: str | None = None,
     notes: str | None = None, is_active: bool | None = None, team_ids: list[int] | None = None,
+    card: dict[str, Any] | None = None,
 ) -> Organization:
+    """Change an organization; omitted fields stay. `card` sets fields of the client card
+    (CARD_FIELDS: legal details, addresses, status, support hours, included hours, rate,
+    covered workstations)."""
     organization = Organization.objects.select_for_update().filter(pk=organization_id).first()
     if organization is None:
         raise NotFound(_("Organization not found."))
@@ -50,6 +61,7 @@ def update_organization(
     if is_active is not None:
         organization.is_active = is_active
     _check_team_ids(team_ids)
+    _apply_card(organization, card)
     organization.save()
     if team_ids is not None:
         organization.teams.set(team_ids)
@@ -67,7 +79,14 @@ def create_contact(
     language: str = "en",
     is_vip: bool = False,
     user_id: int | None = None,
+    phones: list[str] | None = None,
+    extra_emails: list[str] | None = None,
+    messengers: dict[str, str] | None = None,
+    is_client_manager: bool = False,
+    notes: str = "",
 ) -> Contact:
+    """A person at an organization. `phone` and `phones` are normalized to E.164 and indexed
+    (`queries.find_contact_by_phone`); `phone` is the main one. Raises NotFound, Invalid."""
     if not Organization.objects.filter(pk=organization_id).exists():
         raise NotFound(_("Organization not found."))
     full_name = full_name.strip()
@@ -86,18 +105,84 @@ def create_contact(
             _("Unsupported language: %(language)s") % {"language": language},
             code="invalid_language",
         )
-    return Contact.objects.create(
+    numbers = _normalize_phones([phone, *(phones or [])])
+    contact = Contact.objects.create(
         organization_id=organization_id,
         full_name=full_name,
         email=email.strip().lower(),
-        phone=phone,
+        phone=numbers[0] if numbers else "",
         position=position,
         language=language,
         is_vip=is_vip,
         user_id=user_id,
+        extra_emails=[item.strip().lower() for item in (extra_emails or []) if item.strip()],
+        messengers={key: value for key, value in (messengers or {}).items() if value},
+        is_client_manager=is_client_manager,
+        notes=notes,
     )
+    ContactPhone.objects.bulk_create(
+        ContactPhone(contact=contact, number=number, position=index)
+        for index, number in enumerate(numbers)
+    )
+    return contact
+
+
+@transaction.atomic
+def set_contact_phones(*, contact_id: int, phones: list[str]) -> Contact:
+    """Replace a contact's phone numbers (the first becomes the main one). Raises NotFound,
+    Invalid (nothing changes then)."""
+    contact = Contact.objects.select_for_update().filter(pk=contact_id).first()
+    if contact is None:
+        raise NotFound(_("Contact not found."))
+    numbers = _normalize_phones(phones)
+    ContactPhone.objects.filter(contact=contact).delete()
+    ContactPhone.objects.bulk_create(
+        ContactPhone(contact=contact, number=number, position=index)
+        for index, number in enumerate(numbers)
+    )
+    contact.phone = numbers[0] if numbers else ""
+    contact.save(update_fields=["phone"])
+    return contact
+
+
+def _normalize_phones(raw_numbers: list[str]) -> list[str]:
+    numbers: list[str] = []
+    for raw in raw_numbers:
+        if raw and raw.strip():
+            number = normalize_phone(raw)
+            if number not in numbers:
+                numbers.append(number)
+    return numbers
 
 
 def _check_team_ids(team_ids: list[int] | None) -> None:
     if team_ids and Team.objects.filter(pk__in=team_ids).count() != len(set(team_ids)):
         raise Invalid(_("Unknown team."), code="invalid_team")
+
+
+CARD_FIELDS = (
+    "tax_id",
+    "registration_number",
+    "legal_address",
+    "postal_address",
+    "website",
+    "status",
+    "support_hours",
+    "included_hours_per_month",
+    "hourly_rate",
+    "covered_workstations",
+)
+
+
+def _apply_card(organization: Organization, card: dict[str, Any] | None) -> None:
+    if not card:
+        return
+    unknown = set(card) - set(CARD_FIELDS)
+    if unknown:
+        raise Invalid(_("Unknown field: %(field)s") % {"field": sorted(unknown)[0]}, code="invalid")
+    for field, value in card.items():
+        setattr(organization, field, value)
+    try:
+        organization.full_clean(exclude=["name", "teams"], validate_unique=False)
+    except ValidationError as error:
+        raise Invalid("; ".join(error.messages), code="invalid") from error

@@ -1,0 +1,1 @@
+"""Inbound channels: the outside world → domain services (raw store, quarantine, retry)."""

@@ -1,0 +1,1 @@
+"""The e-mail channel: one pipeline behind three doors (IMAP, SMTP, MTA pipe)."""

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailChannelConfig(AppConfig):
+    name = "linia.channels.email"
+    label = "email_channel"
+    verbose_name = _("E-mail channel")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the periodic IMAP poll)

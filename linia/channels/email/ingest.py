@@ -1,0 +1,464 @@
+"""The one inbound pipeline behind IMAP, SMTP and the MTA pipe.
+
+`ingest_message` stores the raw bytes first (committed on their own, so nothing is lost),
+then processes the message in one transaction. Any failure rolls the processing back and
+leaves the message in the quarantine with the reason; only an unreachable database
+propagates (the caller asks the sender to retry).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import parseaddr
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linia.core.access import SYSTEM_ACTOR, Actor, Role
+from linia.core.errors import DomainError, NotFound
+from linia.directory import services as directory_services
+from linia.directory.access import actor_for_user
+from linia.directory.models import Contact, Organization
+from linia.tickets import services as ticket_services
+from linia.tickets.models import Channel, Ticket
+from linia.tickets.services import IncomingFile
+
+from .models import (
+    FailingAddress,
+    InboundEmail,
+    Mailbox,
+    MessageLink,
+    Outcome,
+    UnknownSenderPolicy,
+)
+from .parse import ParsedEmail, parse_email, split_reply, synthesize_message_id
+from .threading import ticket_by_references, ticket_by_subject_tag
+
+logger = logging.getLogger(__name__)
+
+CATCH_ALL_ORGANIZATION = "Unsorted"
+RATE_LIMIT_COUNT = 20
+RATE_LIMIT_WINDOW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    outcome: str
+    ticket_number: int | None = None
+    reason: str = ""
+    inbound_id: int | None = None
+
+    def line(self) -> str:
+        """The one line `linia ingest-email` prints."""
+        if self.outcome == Outcome.QUARANTINED:
+            return f"quarantined {self.inbound_id}: {self.reason}"
+        if self.outcome == Outcome.IGNORED:
+            return f"ignored {self.reason}"
+        return f"{self.outcome} {self.ticket_number}"
+
+
+class _Quarantine(Exception):  # noqa: N818 (a control-flow signal, not an error type)
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def ingest_message(*, raw: bytes, source: str, mailbox_id: int | None = None) -> IngestResult:
+    """Store `raw`, then turn it into a ticket, a reply, or a quarantined entry.
+
+    Raises only OperationalError/InterfaceError (the database is unreachable).
+    """
+    inbound = InboundEmail.objects.create(
+        raw=raw,
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        size=len(raw),
+        source=source,
+        mailbox_id=mailbox_id,
+    )
+    return process_inbound(inbound_id=inbound.pk)
+
+
+def retry_inbound(*, inbound_id: int) -> IngestResult:
+    """Process a quarantined (or discarded) message again. Raises NotFound."""
+    if not InboundEmail.objects.filter(
+        pk=inbound_id, outcome__in=[Outcome.QUARANTINED, Outcome.DISCARDED, Outcome.PENDING]
+    ).exists():
+        raise NotFound(_("No such message in the quarantine."))
+    return process_inbound(inbound_id=inbound_id)
+
+
+@transaction.atomic
+def discard_inbound(*, inbound_id: int, actor: Actor) -> InboundEmail:
+    """Take a message out of the quarantine for good (its raw bytes stay). Raises NotFound."""
+    inbound = (
+        InboundEmail.objects.select_for_update()
+        .filter(pk=inbound_id, outcome=Outcome.QUARANTINED)
+        .first()
+    )
+    if inbound is None:
+        raise NotFound(_("No such message in the quarantine."))
+    inbound.outcome = Outcome.DISCARDED
+    inbound.details = {**inbound.details, "discarded_by": actor.name}
+    inbound.save(update_fields=["outcome", "details"])
+    return inbound
+
+
+def process_inbound(*, inbound_id: int) -> IngestResult:
+    inbound = InboundEmail.objects.select_related("mailbox").get(pk=inbound_id)
+    raw = bytes(inbound.raw)
+    try:
+        with transaction.atomic():
+            parsed = parse_email(raw)
+            _describe(inbound, parsed)
+            result = _process(inbound, parsed)
+            _finish(inbound, result)
+            if result.ticket_number is not None and result.outcome in {
+                Outcome.CREATED,
+                Outcome.APPENDED,
+            }:
+                MessageLink.objects.create(
+                    message_id=inbound.message_id,
+                    ticket_number=result.ticket_number,
+                    inbound=inbound,
+                )
+            return result
+    except (OperationalError, InterfaceError):
+        raise
+    except _Quarantine as stop:
+        reason = stop.reason
+    except DomainError as error:
+        reason = f"{error.code}: {error.message}"
+    except Exception as error:
+        logger.exception("Inbound e-mail %s failed", inbound_id)
+        reason = f"{type(error).__name__}: {error}"[:2000]
+    result = IngestResult(Outcome.QUARANTINED, None, reason, inbound_id)
+    _describe_safely(inbound, raw)
+    _finish(inbound, result)
+    return result
+
+
+def _describe(inbound: InboundEmail, parsed: ParsedEmail) -> None:
+    inbound.message_id = parsed.message_id
+    inbound.sender = parsed.from_address[:320]
+    inbound.subject = parsed.subject[:500]
+
+
+def _describe_safely(inbound: InboundEmail, raw: bytes) -> None:
+    if inbound.message_id:
+        return
+    try:
+        _describe(inbound, parse_email(raw))
+    except Exception:
+        inbound.message_id = synthesize_message_id(raw)
+
+
+def _finish(inbound: InboundEmail, result: IngestResult) -> None:
+    inbound.outcome = result.outcome
+    inbound.ticket_number = result.ticket_number
+    inbound.reason = result.reason
+    inbound.processed_at = timezone.now()
+    inbound.attempts += 1
+    inbound.save(
+        update_fields=[
+            "outcome",
+            "ticket_number",
+            "reason",
+            "processed_at",
+            "attempts",
+            "message_id",
+            "sender",
+            "subject",
+            "details",
+        ]
+    )
+
+
+# --- the decisions, in order ---------------------------------------------------------------
+
+
+def _process(inbound: InboundEmail, parsed: ParsedEmail) -> IngestResult:
+    pk = inbound.pk
+    if _is_own_mail(parsed):
+        return IngestResult(Outcome.IGNORED, None, "own mail", pk)
+    duplicate = _duplicate_of(inbound, parsed)
+    if duplicate is not None:
+        return IngestResult(Outcome.DUPLICATE, duplicate.ticket_number, "", pk)
+    if parsed.is_bounce:
+        _mark_failing(parsed)
+        return IngestResult(Outcome.IGNORED, None, "bounce", pk)
+    if not parsed.from_address:
+        raise _Quarantine("no sender address")
+    if _rate_limited(inbound, parsed.from_address):
+        raise _Quarantine("rate limited")
+
+    number = ticket_by_references(parsed.in_reply_to + parsed.references)
+    if number is None:
+        number = ticket_by_subject_tag(parsed.subject)
+    ticket = Ticket.objects.filter(number=number).first() if number is not None else None
+    cc_contacts = (
+        list(Contact.objects.filter(email__in=parsed.cc).values_list("pk", flat=True))
+        if parsed.cc
+        else []
+    )
+    if cc_contacts:
+        inbound.details = {**inbound.details, "cc_contact_ids": cc_contacts}
+
+    if parsed.is_auto_reply:
+        if ticket is None:
+            return IngestResult(Outcome.IGNORED, None, "auto-reply", pk)
+        # Attached for the record, as an internal note: never answered, never reopens.
+        ticket_services.add_message(
+            actor=SYSTEM_ACTOR,
+            number=ticket.number,
+            is_internal=True,
+            channel=Channel.EMAIL,
+            body=_("Automatic reply from %(sender)s (%(reason)s):")
+            % {"sender": parsed.from_address, "reason": parsed.auto_reply_reason}
+            + "\n\n"
+            + (parsed.text.strip()[:5000] or _("(empty message)")),
+        )
+        return IngestResult(Outcome.APPENDED, ticket.number, "", pk)
+
+    contact = _find_contact(parsed.from_address, ticket)
+    if ticket is not None and contact is not None:
+        actor = _contact_actor(contact)
+        body, files = _reply_body(parsed)
+        try:
+            ticket_services.add_message(
+                actor=actor, number=ticket.number, body=body, channel=Channel.EMAIL, files=files
+            )
+            return IngestResult(Outcome.APPENDED, ticket.number, "", pk)
+        except (NotFound, ticket_services.workflow.TransitionNotAllowed) as refused:
+            # The sender may not see this ticket (another organization, a colleague) or it is
+            # closed: the message opens a new ticket of its own and never lands on that one.
+            inbound.details = {
+                **inbound.details,
+                "refused_ticket": ticket.number,
+                "refused_code": refused.code,
+            }
+    if contact is None:
+        contact = _unknown_sender(inbound, parsed)
+        if contact is None:
+            return IngestResult(Outcome.IGNORED, None, "unknown sender rejected", pk)
+    return _open_ticket(inbound, parsed, contact)
+
+
+def _open_ticket(inbound: InboundEmail, parsed: ParsedEmail, contact: Contact) -> IngestResult:
+    body, files = _new_ticket_body(parsed)
+    mailbox = inbound.mailbox
+    subject = " ".join(parsed.subject.split())[: ticket_services.MAX_SUBJECT] or _("(no subject)")
+    ticket = ticket_services.create_ticket(
+        actor=_contact_actor(contact),
+        subject=subject,
+        description=body,
+        channel=Channel.EMAIL,
+        category_id=mailbox.default_category_id if mailbox else None,
+        received_at=inbound.received_at,
+        files=files,
+    )
+    return IngestResult(Outcome.CREATED, ticket.number, "", inbound.pk)
+
+
+def _is_own_mail(parsed: ParsedEmail) -> bool:
+    ours = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
+    return bool(parsed.headers.get("X-Linia-Ticket")) or (
+        bool(ours) and parsed.from_address == ours
+    )
+
+
+def _duplicate_of(inbound: InboundEmail, parsed: ParsedEmail) -> InboundEmail | None:
+    earlier = (
+        InboundEmail.objects.filter(message_id=parsed.message_id)
+        .exclude(pk=inbound.pk)
+        .exclude(outcome__in=[Outcome.QUARANTINED, Outcome.DISCARDED, Outcome.PENDING])
+        .order_by("pk")
+    )
+    for row in earlier:
+        if row.sender == parsed.from_address and row.subject == parsed.subject[:500]:
+            return row
+    if earlier.exists():
+        # The same Message-ID on a different message (a broken mailer): give it its own.
+        parsed.message_id = synthesize_message_id(bytes(inbound.raw))
+        inbound.message_id = parsed.message_id
+    return None
+
+
+def _mark_failing(parsed: ParsedEmail) -> None:
+    now = timezone.now()
+    for address in parsed.bounced_recipients:
+        row, created = FailingAddress.objects.get_or_create(
+            email=address[:254],
+            defaults={
+                "failing_since": now,
+                "last_report_at": now,
+                "diagnostic": parsed.bounce_diagnostic,
+            },
+        )
+        if not created:
+            row.last_report_at = now
+            row.diagnostic = parsed.bounce_diagnostic or row.diagnostic
+            row.save(update_fields=["last_report_at", "diagnostic"])
+
+
+def _rate_limited(inbound: InboundEmail, sender: str) -> bool:
+    limit = getattr(settings, "LINIA_EMAIL_RATE_LIMIT", RATE_LIMIT_COUNT)
+    since = timezone.now() - RATE_LIMIT_WINDOW
+    recent = (
+        InboundEmail.objects.filter(sender=sender, received_at__gte=since)
+        .exclude(pk=inbound.pk)
+        .exclude(outcome=Outcome.DUPLICATE)
+        .count()
+    )
+    return recent >= limit
+
+
+def _find_contact(address: str, ticket: Ticket | None) -> Contact | None:
+    contacts = (
+        Contact.objects.select_related("user", "organization")
+        .filter(email__iexact=address)
+        .order_by("pk")
+    )
+    if ticket is not None:
+        # Prefer the contact this ticket belongs to, then one of the ticket's organization.
+        for contact in contacts:
+            if contact.pk == ticket.requester_id:
+                return contact
+        for contact in contacts:
+            if contact.organization_id == ticket.organization_id:
+                return contact
+    return contacts.first()
+
+
+def _contact_actor(contact: Contact) -> Actor:
+    """The actor of a contact writing by e-mail: their portal user's, or a requester's."""
+    user = contact.user
+    if user is not None and user.is_active:
+        actor = actor_for_user(user)
+        if actor.is_client and actor.contact_id == contact.pk:
+            return actor
+    return Actor(
+        role=Role.REQUESTER,
+        user_id=None,
+        name=contact.full_name,
+        organization_id=contact.organization_id,
+        contact_id=contact.pk,
+    )
+
+
+def _unknown_sender(inbound: InboundEmail, parsed: ParsedEmail) -> Contact | None:
+    mailbox: Mailbox | None = inbound.mailbox
+    if mailbox is not None and mailbox.unknown_sender_policy == UnknownSenderPolicy.REJECT:
+        _send_rejection(parsed)
+        return None
+    organization = Organization.objects.filter(name=CATCH_ALL_ORGANIZATION).first()
+    if organization is None:
+        organization = directory_services.create_organization(
+            name=CATCH_ALL_ORGANIZATION,
+            notes=_("Senders Linia did not know, filed here by the e-mail channel for triage."),
+        )
+    name = parsed.from_name or parsed.from_address.split("@")[0]
+    return directory_services.create_contact(
+        organization_id=organization.pk,
+        full_name=name[:200] or parsed.from_address,
+        email=parsed.from_address if len(parsed.from_address) <= 254 else "",
+    )
+
+
+def _send_rejection(parsed: ParsedEmail) -> None:
+    message = EmailMessage(
+        subject=_("Re: %(subject)s") % {"subject": parsed.subject[:200]},
+        body=_(
+            "Hello,\n\nthank you for your message. This address accepts requests only from "
+            "registered clients, so your message was not registered. Please contact your "
+            "service desk by another channel.\n\nThis is an automatic reply."
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[parsed.from_address],
+        headers={
+            "Auto-Submitted": "auto-replied",
+            "In-Reply-To": parsed.message_id,
+            "References": parsed.message_id,
+        },
+    )
+    message.send()
+
+
+# --- bodies and files ---------------------------------------------------------------------
+
+
+def _notes_and_files(parsed: ParsedEmail) -> tuple[list[str], list[IncomingFile]]:
+    notes: list[str] = []
+    files: list[IncomingFile] = []
+    limit = settings.LINIA_MAX_ATTACHMENT_BYTES
+    blocked = set(settings.LINIA_BLOCKED_ATTACHMENT_EXTENSIONS)
+    for attachment in parsed.attachments:
+        name = attachment.filename
+        if attachment.size == 0:
+            continue
+        if attachment.size > limit:
+            notes.append(
+                _("The attachment “%(name)s” (%(size)s MB) was refused: the limit is %(limit)s MB.")
+                % {
+                    "name": name,
+                    "size": f"{attachment.size / 1048576:.1f}",
+                    "limit": f"{limit / 1048576:.0f}",
+                }
+            )
+            continue
+        extension = PurePath(name).suffix.lower().lstrip(".")
+        if extension in blocked:
+            notes.append(
+                _("The attachment “%(name)s” was refused: files of this type are not accepted.")
+                % {"name": name}
+            )
+            continue
+        if len(files) >= settings.LINIA_MAX_ATTACHMENTS_PER_MESSAGE:
+            notes.append(
+                _("The attachment “%(name)s” was refused: too many files.") % {"name": name}
+            )
+            continue
+        files.append(
+            IncomingFile(
+                name=name,
+                content=ContentFile(attachment.data, name=name),
+                size=attachment.size,
+                content_type=attachment.content_type,
+            )
+        )
+    if parsed.has_winmail_dat:
+        notes.append(
+            _(
+                "The message carries winmail.dat (Outlook's TNEF format); its contents "
+                "were not unpacked. Ask the sender to send plain attachments."
+            )
+        )
+    return notes, files
+
+
+def _compose(text: str, notes: list[str]) -> str:
+    body = text.strip()[: ticket_services.MAX_BODY - 2000]
+    if notes:
+        body = (body + "\n\n" if body else "") + "\n".join(f"[{note}]" for note in notes)
+    return body
+
+
+def _reply_body(parsed: ParsedEmail) -> tuple[str, list[IncomingFile]]:
+    notes, files = _notes_and_files(parsed)
+    visible, folded = split_reply(parsed.text)
+    if folded:
+        notes.insert(0, _("Quoted text hidden; the full message is kept with the original e-mail."))
+    return _compose(visible, notes) or _("(empty message)"), files
+
+
+def _new_ticket_body(parsed: ParsedEmail) -> tuple[str, list[IncomingFile]]:
+    # A new request keeps its whole text: a forwarded thread is often the request itself.
+    notes, files = _notes_and_files(parsed)
+    return _compose(parsed.text, notes), files

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CREDENTIAL_PURPOSE = "directory.credential"
+LICENSE_KEY_PURPOSE = "directory.license_key"
+
+
+class Credential(models.Model):
+    """A vault entry: a login to a client's system. `secret` holds ciphertext only
+    (`linia.core.crypto`); it is read by `services.reveal_credential`, which audits it."""
+
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="credentials",
+        verbose_name=_("organization"),
+    )
+    asset = models.ForeignKey(
+        "directory.Asset", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="credentials", verbose_name=_("equipment"),
+    )
+    name = models.CharField(_("system"), max_length=200)
+    url = models.CharField(_("URL"), max_length=500, blank=True)
+    login = models.CharField(_("login"), max_length=200, blank=True)
+    secret = models.BinaryField(_("secret (encrypted)"), editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("updated by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("credential")
+        verbose_name_plural = _("credentials")
+        indexes = [models.Index(fields=["organization", "name"], name="credential_org_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Credential {self.pk}: {self.name!r} (secret hidden)>"
+
+
+class CredentialReveal(models.Model):
+    """The audit log of the vault: one row per reveal (who, what, when, from where)."""
+
+    credential = models.ForeignKey(
+        Credential, on_delete=models.CASCADE, related_name="reveals",
+        verbose_name=_("credential"),
+    )
+    # Kept apart from the credential so the log stays readable after renames.
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("organization"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("who"),
+    )
+    revealed_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-revealed_at", "-id"]
+        verbose_name = _("credential reveal")
+        verbose_name_plural = _("credential reveals")
+        indexes = [models.Index(fields=["organization", "-revealed_at"], name="reveal_org_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.credential_id} @ {self.revealed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,38 @@
+"""Writes for the directory: organizations and contacts, equipment, licenses, the vault."""
+
+from .assets import create_asset, create_license, update_asset, update_license
+from .organizations import (
+    CARD_FIELDS,
+    create_contact,
+    create_organization,
+    set_contact_phones,
+    update_organization,
+)
+from .reminders import send_license_reminders
+from .vault import (
+    SecondFactorRequired,
+    create_credential,
+    delete_credential,
+    reveal_credential,
+    rotate_encryption_keys,
+    update_credential,
+)
+
+__all__ = [
+    "CARD_FIELDS",
+    "create_asset",
+    "create_license",
+    "send_license_reminders",
+    "set_contact_phones",
+    "update_asset",
+    "update_license",
+    "SecondFactorRequired",
+    "create_contact",
+    "create_credential",
+    "create_organization",
+    "delete_credential",
+    "reveal_credential",
+    "rotate_encryption_keys",
+    "update_credential",
+    "update_organization",
+]

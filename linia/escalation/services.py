@@ -1,0 +1,392 @@
+"""Writes for escalation: the scheduler's tick that fires rules, and rule configuration.
+
+A tick (`fire_escalations`) walks the active rules in order; for each rule it reads the
+candidate tickets in bounded batches (linia.escalation.queries) and fires the rule for each one
+in a transaction of its own (`fire_rule`):
+
+1. lock the ticket row and check that the condition still holds;
+2. insert the `EscalationFiring` row: its unique key (rule, ticket, condition instant) makes a
+   second scheduler that races us fail here and skip, so nothing fires twice;
+3. take the actions through the ticket services as the system actor (each action is a
+   savepoint: one that is refused, e.g. no team serves the organization, is recorded as failed
+   and the others still happen);
+4. record the firing on the ticket's timeline, with the rule's name and who is to be e-mailed;
+   the e-mails go out after commit (linia.escalation.handlers).
+
+An unexpected error rolls back that one firing (it is retried on the next tick), is logged,
+and does not stop the tick.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linia.accounts.models import User
+from linia.core.access import SYSTEM_ACTOR, Actor, Role
+from linia.core.errors import DomainError, Forbidden, Invalid, NotFound
+from linia.tickets import services as ticket_services
+from linia.tickets.models import Channel, Ticket
+
+from . import queries, timing
+from .models import PRIORITIES, Condition, EscalationFiring, EscalationRule, PriorityChange
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+# Bounds of one tick, per rule: the rest waits for the next tick (a minute later).
+MAX_EXAMINED_PER_RULE = 5_000
+MAX_FIRINGS_PER_RULE = 500
+
+DONE, SKIPPED, FAILED = "done", "skipped", "failed"
+
+
+@dataclass(frozen=True)
+class FiringResult:
+    """What one firing did (or, with `error`, why it was rolled back)."""
+
+    rule_id: int
+    rule_name: str
+    ticket_number: int
+    condition_at: datetime
+    actions: list[dict[str, str]] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def failed_actions(self) -> list[dict[str, str]]:
+        return [action for action in self.actions if action.get("outcome") == FAILED]
+
+
+# --- the tick -----------------------------------------------------------------------------
+
+
+def fire_escalations(*, now: datetime | None = None) -> list[FiringResult]:
+    """Fire every active rule for every ticket its condition holds for at `now`, once per
+    condition. Each firing commits on its own; a failure is logged and does not stop the
+    others. Returns what fired (and the firings that failed and will be retried)."""
+    now = now or timezone.now()
+    results: list[FiringResult] = []
+    for rule in list(queries.list_active_rules()):
+        results.extend(_fire_rule_for_candidates(rule, now))
+    return results
+
+
+def _fire_rule_for_candidates(rule: EscalationRule, now: datetime) -> list[FiringResult]:
+    results: list[FiringResult] = []
+    after: tuple[datetime, int] | None = None
+    examined = 0
+    while examined < MAX_EXAMINED_PER_RULE and len(results) < MAX_FIRINGS_PER_RULE:
+        batch = queries.candidate_batch(rule, now, after=after, size=BATCH_SIZE)
+        examined += len(batch)
+        for ticket in batch:
+            if len(results) >= MAX_FIRINGS_PER_RULE:
+                break
+            if not _condition_holds(rule, ticket, now):
+                continue
+            result = _fire_safely(rule, ticket, now)
+            if result is not None:
+                results.append(result)
+        if len(batch) < BATCH_SIZE:
+            break
+        last = batch[-1]
+        after = (last.condition_at, last.pk)  # type: ignore[attr-defined]
+    return results
+
+
+def _condition_holds(rule: EscalationRule, ticket: Ticket, now: datetime) -> bool:
+    """What SQL could not decide: the working minutes a ticket has spent at its tier."""
+    if rule.condition != Condition.TIME_AT_TIER:
+        return True
+    entered = ticket.tier_entered_at
+    return entered is not None and (
+        timing.working_minutes_since(ticket, entered, now) >= rule.minutes
+    )
+
+
+def _fire_safely(rule: EscalationRule, ticket: Ticket, now: datetime) -> FiringResult | None:
+    try:
+        return fire_rule(rule=rule, ticket_id=ticket.pk, now=now)
+    except Exception as error:
+        logger.exception(
+            "Escalation rule %s (%s) failed on ticket #%s; it is retried on the next tick",
+            rule.pk,
+            rule.name,
+            ticket.number,
+        )
+        return FiringResult(
+            rule_id=rule.pk,
+            rule_name=rule.name,
+            ticket_number=ticket.number,
+            condition_at=ticket.condition_at,  # type: ignore[attr-defined]
+            error=str(error) or error.__class__.__name__,
+        )
+
+
+@transaction.atomic
+def fire_rule(*, rule: EscalationRule, ticket_id: int, now: datetime) -> FiringResult | None:
+    """Fire `rule` for one ticket if its condition holds at `now` and it has not fired for
+    this condition yet; None otherwise (including when a concurrent scheduler fired it first).
+
+    Locks the ticket row, inserts the EscalationFiring row before any action, takes the
+    actions as the system actor and records ticket.escalation_rule_fired (internal); the
+    e-mails go out after commit. Actions the ticket services refuse are recorded as failed.
+    """
+    ticket = queries.get_locked_candidate(rule, ticket_id, now)
+    if ticket is None or not _condition_holds(rule, ticket, now):
+        return None
+    condition_at: datetime = ticket.condition_at  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            firing = EscalationFiring.objects.create(
+                rule=rule,
+                ticket_id=ticket.pk,
+                condition_at=condition_at,
+                fired_at=timezone.now(),
+            )
+    except IntegrityError:
+        return None  # another scheduler fired it for this condition
+    actions = _take_actions(rule, ticket)
+    recipients = _recipients(rule, ticket.pk)
+    if rule.notifies:
+        actions.append(
+            {
+                "action": "notify",
+                "outcome": DONE if recipients else SKIPPED,
+                "message": ", ".join(user.display_name for user in recipients)
+                or _("Nobody to notify."),
+            }
+        )
+    firing.actions = actions
+    firing.save(update_fields=["actions"])
+    ticket_services.record_rule_firing(
+        number=ticket.number,
+        rule_name=rule.name,
+        details={
+            "rule_id": rule.pk,
+            "firing_id": firing.pk,
+            "condition": rule.condition,
+            "condition_at": condition_at.isoformat(),
+            "actions": actions,
+            "notify_user_ids": [user.pk for user in recipients],
+        },
+    )
+    return FiringResult(
+        rule_id=rule.pk,
+        rule_name=rule.name,
+        ticket_number=ticket.number,
+        condition_at=condition_at,
+        actions=actions,
+    )
+
+
+def _take_actions(rule: EscalationRule, ticket: Ticket) -> list[dict[str, str]]:
+    """Functional escalation, assignment, priority and the note, in that order. Never opens a
+    transaction of its own: each service call is a savepoint of the firing's transaction."""
+    number = ticket.number
+    results: list[dict[str, str]] = []
+    target = rule.target_tier
+    if target:
+        if ticket.tier >= target:
+            results.append(
+                _outcome("escalate", SKIPPED, _("Already at L%(tier)d.") % {"tier": ticket.tier})
+            )
+        else:
+            _attempt(results, "escalate", lambda: _escalate(rule, number, target))
+    if rule.assign_to_id is not None:
+        assignee_id = rule.assign_to_id
+        _attempt(results, "assign", lambda: _assign(number, assignee_id))
+    if rule.set_priority:
+        new_priority = raised_priority(ticket.priority, rule.set_priority)
+        if new_priority is None:
+            results.append(
+                _outcome(
+                    "priority",
+                    SKIPPED,
+                    _("Already at %(priority)s.") % {"priority": ticket.priority},
+                )
+            )
+        else:
+            _attempt(
+                results, "priority", lambda: _set_priority(number, ticket.priority, new_priority)
+            )
+    if rule.note.strip():
+        body = rule.note
+        _attempt(results, "note", lambda: _add_note(number, body))
+    return results
+
+
+def _outcome(action: str, outcome: str, message: str) -> dict[str, str]:
+    return {"action": action, "outcome": outcome, "message": message}
+
+
+def _attempt(results: list[dict[str, str]], action: str, call: Callable[[], str]) -> None:
+    try:
+        message = call()
+    except DomainError as error:
+        logger.warning("Escalation action %s refused: %s (%s)", action, error.message, error.code)
+        results.append({**_outcome(action, FAILED, error.message), "code": error.code})
+    else:
+        results.append(_outcome(action, DONE, message))
+
+
+def _escalate(rule: EscalationRule, number: int, tier: int) -> str:
+    ticket = ticket_services.escalate_ticket(
+        actor=SYSTEM_ACTOR,
+        number=number,
+        tier=tier,
+        reason=_("Escalation rule: %(name)s") % {"name": rule.name},
+        team_id=rule.escalate_to_team_id,
+    )
+    team = ticket.team.name if ticket.team else "—"
+    return f"L{tier} · {team}"
+
+
+def _assign(number: int, assignee_id: int) -> str:
+    ticket = ticket_services.assign_ticket(
+        actor=SYSTEM_ACTOR, number=number, assignee_id=assignee_id
+    )
+    return ticket.assignee.display_name if ticket.assignee else ""
+
+
+def _set_priority(number: int, old: str, new: str) -> str:
+    ticket_services.classify_ticket(actor=SYSTEM_ACTOR, number=number, priority=new)
+    return f"{old} → {new}"
+
+
+def _add_note(number: int, body: str) -> str:
+    ticket_services.add_message(
+        actor=SYSTEM_ACTOR, number=number, body=body, is_internal=True, channel=Channel.DESK
+    )
+    return ""
+
+
+def raised_priority(current: str, change: str) -> str | None:
+    """The priority after `change` ("raise" one step, or up to "P1".."P3"); None when the
+    ticket is already there or higher (rules never lower a priority)."""
+    if not change or current not in PRIORITIES:
+        return None
+    index = PRIORITIES.index(current)
+    if change == PriorityChange.RAISE:
+        return PRIORITIES[index - 1] if index > 0 else None
+    if change in PRIORITIES and PRIORITIES.index(change) < index:
+        return change
+    return None
+
+
+def _recipients(rule: EscalationRule, ticket_id: int) -> list[User]:
+    """Who the rule e-mails, as the ticket is after the actions (an escalated ticket's new
+    team): everyone with the rule's role, and the assignee or else the ticket's team."""
+    if not rule.notifies:
+        return []
+    users: list[User] = []
+    if rule.notify_role:
+        users.extend(
+            User.objects.filter(role=rule.notify_role, is_active=True)
+            .exclude(email="")
+            .order_by("pk")
+        )
+    if rule.notify_assignee:
+        ticket = Ticket.objects.select_related("assignee", "team").get(pk=ticket_id)
+        if ticket.assignee is not None and ticket.assignee.is_active and ticket.assignee.email:
+            users.append(ticket.assignee)
+        elif ticket.team is not None:
+            users.extend(
+                ticket.team.members.filter(is_active=True).exclude(email="").order_by("pk")
+            )
+    seen: set[int] = set()
+    unique: list[User] = []
+    for user in users:
+        if user.pk not in seen:
+            seen.add(user.pk)
+            unique.append(user)
+    return unique
+
+
+# --- rule configuration -------------------------------------------------------------------
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "is_active",
+        "position",
+        "condition",
+        "tier",
+        "minutes",
+        "priority",
+        "organization_id",
+        "category_id",
+        "escalate_to_tier",
+        "escalate_to_team_id",
+        "assign_to_id",
+        "set_priority",
+        "notify_role",
+        "notify_assignee",
+        "note",
+    }
+)
+
+
+def _require_admin(actor: Actor) -> None:
+    if actor.role not in {Role.ADMIN, Role.SYSTEM}:
+        raise Forbidden(_("Only administrators manage escalation rules."))
+
+
+def _save_valid(rule: EscalationRule) -> EscalationRule:
+    try:
+        rule.full_clean()
+    except ValidationError as error:
+        messages = {name: [str(m) for m in errors] for name, errors in error.message_dict.items()}
+        first = next(iter(messages.values()))[0]
+        raise Invalid(first, code="invalid_rule", errors=messages) from None
+    rule.save()
+    return rule
+
+
+def _check_fields(options: dict[str, Any]) -> None:
+    unknown = sorted(set(options) - EDITABLE_FIELDS)
+    if unknown:
+        raise Invalid(
+            _("Unknown rule fields: %(fields)s.") % {"fields": ", ".join(unknown)},
+            code="invalid_rule",
+        )
+
+
+@transaction.atomic
+def create_rule(*, actor: Actor, name: str, condition: str, **options: Any) -> EscalationRule:
+    """Add an escalation rule (administrators). `options` are the rule's other fields (ids for
+    relations: `escalate_to_team_id`…). Raises Forbidden, Invalid."""
+    _require_admin(actor)
+    _check_fields(options)
+    return _save_valid(EscalationRule(name=name, condition=condition, **options))
+
+
+@transaction.atomic
+def update_rule(*, actor: Actor, rule_id: int, **changes: Any) -> EscalationRule:
+    """Change some fields of a rule (administrators). Past firings stay: a rule never fires
+    twice for the same condition of a ticket. Raises Forbidden, NotFound, Invalid."""
+    _require_admin(actor)
+    _check_fields(changes)
+    rule = EscalationRule.objects.select_for_update().filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound(_("Escalation rule not found."))
+    for name, value in changes.items():
+        setattr(rule, name, value)
+    return _save_valid(rule)
+
+
+@transaction.atomic
+def delete_rule(*, actor: Actor, rule_id: int) -> None:
+    """Remove a rule and its firing records (the tickets' timelines keep what it did).
+    Raises Forbidden, NotFound."""
+    _require_admin(actor)
+    deleted, _counts = EscalationRule.objects.filter(pk=rule_id).delete()
+    if not deleted:
+        raise NotFound(_("Escalation rule not found."))
