@@ -53,7 +53,7 @@ _CI_REQUIRED_SKIPS: list[str] = []
 
 
 def _ci_requires(keywords) -> bool:
-    if "browser" in keywords:
+    if "browser" in keywords or "real_server" in keywords:
         return True
     return "postgres" in keywords and os.environ.get("DATABASE_URL", "").startswith("postgres")
 

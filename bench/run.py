@@ -17,6 +17,7 @@ import base64
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -156,6 +157,7 @@ def prepare_linia(args: argparse.Namespace, now: datetime) -> Side:
     return Side(
         name="linia", build=info, env=env, cwd=REPO, python=VENV_PYTHON,
         app="linia.config.wsgi:application", login_path="/accounts/login/",
+        migrate=[str(VENV_PYTHON), "-m", "linia", "migrate", "--noinput", "-v", "0"],
         users=sorted({spec.session for spec in specs if spec.session}),
         login_fields=lambda user: {"login": user, "password": info["password"]},
         make_specs=lambda sessions: specs,
@@ -281,6 +283,8 @@ class Side:
     users: list[str]
     login_fields: Callable[[str], dict[str, str]]
     make_specs: Callable[[dict[str, Client]], list[Spec]]
+    # Run right before serving: the schema may have moved on since the build (or --reuse).
+    migrate: list[str] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
     web: server.Server | None = None
     sessions: dict[str, Client] = field(default_factory=dict)
@@ -292,6 +296,8 @@ class Side:
 
     def start(self, stack: contextlib.ExitStack) -> None:
         """Serve it (stopped when `stack` closes), log the users in, and make the specs."""
+        if self.migrate:
+            _run(self.migrate, env=self.env, cwd=self.cwd, timeout=600)
         port = server.free_port()
         _log(f"{self.name}: serving on 127.0.0.1:{port}")
         self.web = stack.enter_context(
@@ -433,6 +439,8 @@ def main() -> None:
     parser.add_argument("--skip-peer", action="store_true", help="measure Linia only")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/")
     args = parser.parse_args()
+    # `timeout`, `kill` and CI send SIGTERM: unwind like Ctrl-C so that servers are stopped.
+    signal.signal(signal.SIGTERM, _stop_on_signal)
     if args.tickets < 1000:
         parser.error("--tickets must be at least 1000")
     WORK.mkdir(parents=True, exist_ok=True)
@@ -487,6 +495,10 @@ def main() -> None:
         _log(f"results written to {path.relative_to(REPO)}")
     if failed:
         sys.exit(1)
+
+
+def _stop_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _build_summary(side: Side | None) -> dict[str, Any] | None:

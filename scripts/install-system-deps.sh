@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages Linia needs, only those missing, quietly. Idempotent.
 #   scripts/install-system-deps.sh            what `make run` needs (python3 -m venv)
-#   scripts/install-system-deps.sh --browser  also Chromium for the browser tests (`make test`)
+#   scripts/install-system-deps.sh --browser  also what the tests need: Chromium for the browser
+#                                             tests and dovecot for the IMAP tests (`make test`)
 # Without root (or without apt-get) it says what is missing and carries on.
 set -euo pipefail
 
@@ -23,6 +24,10 @@ fi
 if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium fonts-dejavu-core)
 fi
+# The IMAP tests start a throw-away dovecot on loopback (never as a system service).
+if [ "$want_browser" = 1 ] && ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
+  missing+=(dovecot-imapd)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -30,7 +35,7 @@ fi
 
 if [ "$(id -u)" != 0 ]; then
   echo "install-system-deps: not root, so not installing: ${missing[*]}" >&2
-  echo "install-system-deps: run 'sudo apt-get install -y ${missing[*]}' (the browser tests skip without chromium)." >&2
+  echo "install-system-deps: run 'sudo apt-get install -y ${missing[*]}' (the browser and IMAP tests skip without chromium and dovecot)." >&2
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then

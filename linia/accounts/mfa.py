@@ -30,6 +30,19 @@ def last_second_factor_at(request: Any) -> float | None:
     return max(times) if times else None
 
 
+def verify_totp_code(user_id: int | None, code: str) -> bool:
+    """Whether `code` is a valid, unused TOTP code of the user (marks it used)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if user_id is None:
+        return False
+    authenticator = Authenticator.objects.filter(
+        user_id=user_id, type=Authenticator.Type.TOTP
+    ).first()
+    code = "".join((code or "").split())
+    return bool(authenticator and code and TOTP(authenticator).validate_code(code))
+
+
 def confirm_totp_code(request: Any, code: str) -> bool:
     """Check a TOTP code of the signed-in user and, when it is right, record a fresh second
     factor in the session (as allauth's own reauthentication does)."""

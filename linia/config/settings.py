@@ -235,6 +235,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Linia Service Desk <support@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the outbox backend hands mail on: "" keeps it in the outbox only (embedded mode).
 LINIA_EMAIL_DELIVERY = env_str("LINIA_EMAIL_DELIVERY", "smtp" if EMAIL_HOST else "")
+# Inbound mail: more messages than this from one sender in 10 minutes are quarantined (loops).
+LINIA_EMAIL_RATE_LIMIT = env_int("LINIA_EMAIL_RATE_LIMIT", 20)
 
 # --- Product knobs ------------------------------------------------------------------------
 # Days a resolved ticket waits for the requester before it closes itself.

@@ -4,7 +4,7 @@ teams serve, managers and administrators every one."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from linia.accounts.models import Team
@@ -79,7 +79,9 @@ def search_contacts_for(
     text = text.strip()
     if text:
         contacts = contacts.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
-    return contacts.select_related("organization").order_by("full_name", "id")
+    return contacts.select_related("organization").prefetch_related("phones").order_by(
+        "full_name", "id"
+    )
 
 
 def get_contact_for(actor: Actor, contact_id: int) -> Contact:
@@ -187,7 +189,9 @@ def visible_licenses(actor: Actor) -> QuerySet[License]:
 
 def list_licenses_for(actor: Actor, *, organization_id: int | None = None) -> QuerySet[License]:
     """Licenses without their keys, soonest end first."""
-    licenses = visible_licenses(actor).defer("key")
+    licenses = visible_licenses(actor).defer("key").annotate(
+        key_is_set=ExpressionWrapper(Q(key__isnull=False), output_field=BooleanField())
+    )
     if organization_id is not None:
         licenses = licenses.filter(organization_id=organization_id)
     return licenses.select_related("organization").prefetch_related("assets", "contacts").order_by(
@@ -216,3 +220,10 @@ def find_contact_by_phone(actor: Actor, raw_number: str) -> Contact | None:
         .first()
     )
     return phone.contact if phone else None
+
+
+def list_contact_phones_for(actor: Actor, contact_id: int) -> QuerySet[ContactPhone]:
+    """The phone numbers of a visible contact, main one first."""
+    return ContactPhone.objects.filter(
+        contact_id=contact_id, contact__organization__in=visible_organizations(actor)
+    ).order_by("position", "id")

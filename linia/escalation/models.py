@@ -204,12 +204,6 @@ class EscalationRule(models.Model):
         target = self.target_tier
         if target and self.tier and target <= self.tier:
             errors["escalate_to_tier"] = _("Escalation moves a ticket up: choose a higher tier.")
-        if (
-            self.assign_to_id
-            and self.assign_to is not None
-            and self.assign_to.role not in ("agent", "manager", "admin")
-        ):
-            errors["assign_to"] = _("Tickets are assigned to service desk staff only.")
         has_action = any(
             [
                 target,

@@ -44,6 +44,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status
         legal_name=payload.legal_name,
         notes=payload.notes,
         team_ids=payload.teams,
+        card=payload.card(),
     )
     return Status(201, organization)
 
@@ -68,6 +69,7 @@ def update_organization(
         notes=payload.notes,
         is_active=payload.is_active,
         team_ids=payload.teams,
+        card=payload.card(),
     )
 
 
@@ -97,6 +99,10 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
         language=payload.language,
         is_vip=payload.is_vip,
         user_id=payload.user,
+        phones=payload.phones,
+        extra_emails=payload.extra_emails,
+        messengers=payload.messengers,
+        is_client_manager=payload.is_client_manager,
     )
     return Status(201, contact)
 

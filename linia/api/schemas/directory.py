@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
 
 from linia.accounts.models import Team
-from linia.directory.models import Organization
+from linia.directory.models import Contact, Organization
+from linia.directory.services import CARD_FIELDS
 
 from .common import Email, Id, InputSchema, NamedRef
 
@@ -27,6 +30,16 @@ class OrganizationOut(Schema):
     legal_name: str
     notes: str
     is_active: bool
+    tax_id: str
+    registration_number: str
+    legal_address: str
+    postal_address: str
+    website: str
+    status: str
+    support_hours: str
+    included_hours_per_month: Decimal | None
+    hourly_rate: Decimal | None
+    covered_workstations: int | None
     teams: list[TeamRef]
     created_at: datetime
 
@@ -35,14 +48,32 @@ class OrganizationOut(Schema):
         return list(organization.teams.all())
 
 
-class OrganizationIn(InputSchema):
+class OrganizationCard(InputSchema):
+    """The client card's fields; in a PATCH, omitted ones stay as they are."""
+
+    tax_id: str | None = Field(None, max_length=64)
+    registration_number: str | None = Field(None, max_length=64)
+    legal_address: str | None = Field(None, max_length=2000)
+    postal_address: str | None = Field(None, max_length=2000)
+    website: str | None = Field(None, max_length=200)
+    status: str | None = Field(None, max_length=16)
+    support_hours: str | None = Field(None, max_length=200)
+    included_hours_per_month: Decimal | None = Field(None, ge=0, le=99999)
+    hourly_rate: Decimal | None = Field(None, ge=0, le=10**8)
+    covered_workstations: int | None = Field(None, ge=0, le=10**6)
+
+    def card(self) -> dict[str, Any]:
+        return self.model_dump(include=set(CARD_FIELDS), exclude_unset=True)
+
+
+class OrganizationIn(OrganizationCard):
     name: str = Field(max_length=200)
     legal_name: str = Field("", max_length=300)
     notes: str = Field("", max_length=10_000)
     teams: list[Id] = Field(default_factory=list, max_length=MAX_TEAMS, description="Team ids.")
 
 
-class OrganizationPatch(InputSchema):
+class OrganizationPatch(OrganizationCard):
     """Omitted fields stay as they are; `teams` replaces the set of serving teams."""
 
     name: str | None = Field(None, max_length=200)
@@ -65,8 +96,16 @@ class ContactOut(Schema):
     position: str
     language: str
     is_vip: bool
+    is_client_manager: bool
+    phones: list[str]
+    extra_emails: list[str]
+    messengers: dict[str, str]
     user_id: int | None
     created_at: datetime
+
+    @staticmethod
+    def resolve_phones(contact: Contact) -> list[str]:
+        return [phone.number for phone in contact.phones.all()]
 
 
 class ContactIn(InputSchema):
@@ -77,6 +116,14 @@ class ContactIn(InputSchema):
     position: str = Field("", max_length=200)
     language: str = Field("en", max_length=8)
     is_vip: bool = False
+    is_client_manager: bool = False
+    phones: list[str] = Field(
+        default_factory=list, max_length=20, description="More numbers; stored as E.164."
+    )
+    extra_emails: list[Email] = Field(default_factory=list, max_length=20)
+    messengers: dict[str, str] = Field(
+        default_factory=dict, max_length=20, description='e.g. {"telegram": "@name"}'
+    )
     user: Id | None = Field(None, description="A requester's or client manager's user id.")
 
 

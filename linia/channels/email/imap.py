@@ -31,7 +31,6 @@ from .ingest import IngestResult, ingest_message
 from .models import Auth, Mailbox, Security, Source
 
 logger = logging.getLogger(__name__)
-ALERT_AFTER_FAILURES = 3
 TIMEOUT_SECONDS = 60
 
 

@@ -342,6 +342,11 @@ def parse_email(raw: bytes) -> ParsedEmail:
             ctype = "application/octet-stream"
         if part.is_multipart():
             continue
+        if ctype.startswith("multipart/"):
+            # Broken MIME (no boundary): the parser left the body as text; show it.
+            text_parts.append(_part_text(part))
+            defects.append("multipart without parts")
+            continue
         if ctype in {"message/delivery-status", "message/rfc822-headers"}:
             continue
         try:
@@ -441,6 +446,8 @@ QUOTE_HEADER_PATTERNS = [
     # Yandex: "23.11.2026, 10:00, "Linia" <support@…>:"; Mail.ru: "…, 10:00 +02:00 от X <a@b>:"
     r"^\d{1,2}\.\d{1,2}\.\d{2,4},?\s+\d{1,2}:\d{2}.{0,200}<[^<>\s]+@[^<>\s]+>\s*:\s*$",
     r"^.{0,120}\s(от|від)\s.{0,200}<[^<>\s]+@[^<>\s]+>\s*:\s*$",
+    # Gmail in Russian/Ukrainian: "пн, 23 нояб. 2026 г. в 09:00, Linia <support@…>:"
+    r"^.{0,150}\d{1,2}:\d{2}.{0,150}<[^<>\s]+@[^<>\s]+>\s*:\s*$",
     r".{3,200}\s(napisał\(a\)|napisał|napisała)\s*:\s*$",
 ]
 _QUOTE_RES = [re.compile(p, re.IGNORECASE) for p in QUOTE_HEADER_PATTERNS]

@@ -48,6 +48,12 @@ class Credential(models.Model):
     def __repr__(self) -> str:
         return f"<Credential {self.pk}: {self.name!r} (secret hidden)>"
 
+    @property
+    def link(self) -> str:
+        """`url` when it is safe to put in a link (http, https, ssh, ftp), else ""."""
+        scheme = self.url.split(":", 1)[0].lower() if ":" in self.url else ""
+        return self.url if scheme in {"http", "https", "ssh", "sftp", "ftp"} else ""
+
 
 class CredentialReveal(models.Model):
     """The audit log of the vault: one row per reveal (who, what, when, from where)."""

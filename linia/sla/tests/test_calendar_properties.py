@@ -9,6 +9,7 @@ rules (weekly hours, holidays, custom days). Random calendars use the zones whos
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -36,6 +37,12 @@ DST_CHANGES = {
 # --- the reference ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)
+def reference_holidays(country: str, year: int) -> tuple[set[date], set[date]]:
+    table = holidays.country_holidays(country, years=year)
+    return set(table), set(getattr(table, "weekend_workdays", set()))
+
+
 def reference_day(calendar: BusinessCalendar, day: date) -> list[tuple[int, int]]:
     if calendar.is_24x7:
         return [(0, 1440)]
@@ -46,10 +53,10 @@ def reference_day(calendar: BusinessCalendar, day: date) -> list[tuple[int, int]
     if day in calendar.days_off:
         return []
     if calendar.holidays_country:
-        table = holidays.country_holidays(calendar.holidays_country, years=day.year)
-        if day in getattr(table, "weekend_workdays", set()):
+        public, moved = reference_holidays(calendar.holidays_country, day.year)
+        if day in moved:
             return list(next((spans for spans in calendar.weekly if spans), ()))
-        if day in table:
+        if day in public:
             return []
     return list(calendar.weekly[day.weekday()])
 

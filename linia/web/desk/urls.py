@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, new_ticket, outbox, queue, tickets
+from .views import attachments, directory, email, new_ticket, outbox, queue, tickets
 
 app_name = "desk"
 urlpatterns = [
@@ -17,4 +17,14 @@ urlpatterns = [
     path("attachments/<int:attachment_id>/", attachments.download, name="attachment"),
     path("outbox/", outbox.outbox, name="outbox"),
     path("outbox/<int:email_id>/", outbox.outbox_detail, name="outbox_detail"),
+    path("email/quarantine/", email.quarantine, name="email_quarantine"),
+    path("email/messages/<int:inbound_id>/", email.inbound_detail, name="email_message"),
+    path("email/messages/<int:inbound_id>/raw/", email.inbound_raw, name="email_raw"),
+    path("email/messages/<int:inbound_id>/retry/", email.inbound_retry, name="email_retry"),
+    path("email/messages/<int:inbound_id>/discard/", email.inbound_discard, name="email_discard"),
+    path("organizations/", directory.organizations, name="organizations"),
+    path("organizations/<int:organization_id>/", directory.organization, name="organization"),
+    path("assets/<int:asset_id>/", directory.asset, name="asset"),
+    path("credentials/<int:credential_id>/reveal/", directory.reveal, name="reveal_credential"),
+    path("vault-log/", directory.vault_log, name="vault_log"),
 ]

@@ -145,17 +145,29 @@ class RequestForm(AttachmentsMixin, forms.Form):
         empty_value=None,
         help_text=_("Leave empty to file the request for yourself."),
     )
-    field_order = ["requester", "subject", "description", "type", "category", "urgency"]
+    asset = forms.TypedChoiceField(
+        label=_("Which equipment?"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("The computer, printer or other device the request is about, if any."),
+    )
+    field_order = ["requester", "subject", "description", "type", "category", "asset", "urgency"]
 
     def __init__(
         self,
         *args: Any,
         categories: Sequence[tuple[int, str]] = (),
         requesters: Sequence[tuple[int, str]] | None = None,
+        assets: Sequence[tuple[int, str]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._set_choices("category", [("", _("I am not sure")), *categories])
+        if assets:
+            self._set_choices("asset", [("", _("None / not sure")), *assets])
+        else:
+            del self.fields["asset"]
         if requesters is None:
             del self.fields["requester"]
         else:

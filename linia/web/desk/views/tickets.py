@@ -34,6 +34,7 @@ from ..forms import (
 )
 from ..presenters import timeline_rows
 from .base import HTMX_CONFIG, actor_of, is_htmx, staff_view
+from .directory import client_card_context
 
 TEMPLATE = "desk/ticket.html"
 ESCALATION_TIERS = (2, 3)
@@ -116,6 +117,7 @@ def workspace_context(
         "errors": errors or {},
         "notice": notice,
         "htmx_config": HTMX_CONFIG,
+        **client_card_context(actor, ticket),
     }
 
 

@@ -33,6 +33,7 @@ REQUEST_ERROR_FIELDS = {
     "description": "description",
     "invalid_type": "type",
     "invalid_category": "category",
+    "invalid_asset": "asset",
     "invalid_urgency": "urgency",
     "attachment": "attachments",
     "too_many_attachments": "attachments",
@@ -63,12 +64,20 @@ def _request_form(request: HttpRequest, actor: Actor) -> RequestForm:
     if actor.role == Role.CLIENT_MANAGER and actor.organization_id is not None:
         contacts = directory_queries.list_contacts_for(actor, actor.organization_id)
         requesters = [(contact.pk, contact.full_name) for contact in contacts]
+    assets = []
+    if actor.organization_id is not None:
+        # The requester's own equipment first, then the rest of the organization's.
+        assets = [
+            (asset.pk, asset.name if asset.owner_id != actor.contact_id else f"{asset.name} ★")
+            for asset in directory_queries.assets_for_requester(actor, actor.organization_id)
+        ]
     posted = request.method == "POST"
     return RequestForm(
         request.POST if posted else None,
         request.FILES if posted else None,
         categories=queries.category_choices(),
         requesters=requesters,
+        assets=assets,
     )
 
 
@@ -90,6 +99,7 @@ def request_create(request: HttpRequest, actor: Actor) -> HttpResponse:
                     requester=data.get("requester"),
                     channel=Channel.PORTAL,
                     files=form.files_to_send,
+                    asset_id=data.get("asset"),
                 )
             except DomainError as error:
                 add_domain_error(form, error, REQUEST_ERROR_FIELDS)

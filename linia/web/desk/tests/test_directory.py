@@ -1,0 +1,135 @@
+"""The desk's client cards: organizations, equipment, the vault with reveal-on-click, the
+audit log, and the compact card beside a ticket."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
+
+from linia.directory import services
+from linia.directory.models import CredentialReveal
+from linia.directory.tests.factories import actor
+from linia.tickets.tests.factories import make_ticket
+
+
+def make_card(world):
+    asset = services.create_asset(
+        actor=actor(world.agent_a), organization_id=world.org_a.pk, name="ACC-PC-07",
+        anydesk_id="123456789", rdp_host="acc-pc-07", owner_id=world.contact_a.pk,
+    )
+    credential = services.create_credential(
+        actor=actor(world.agent_a), organization_id=world.org_a.pk, name="Firewall",
+        login="admin", url="https://fw.acme.test", secret="Fw-Secret-77",
+    )
+    services.create_license(
+        actor=actor(world.agent_a), organization_id=world.org_a.pk, product="Kaspersky", seats=10,
+        key="KAV-KEY-1",
+    )
+    return asset, credential
+
+
+def test_the_organization_card_lists_everything_but_no_secret(client, world):
+    asset, credential = make_card(world)
+    client.force_login(world.agent_a)
+    listing = client.get("/desk/organizations/")
+    assert listing.status_code == 200
+    assert [o for o in ("Acme", "Globex") if o in listing.content.decode()] == ["Acme"]
+    page = client.get(f"/desk/organizations/{world.org_a.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "ACC-PC-07" in html
+    assert 'href="anydesk:123456789"' in html
+    assert 'href="rdp://full%20address=s:acc-pc-07"' in html
+    assert "Firewall" in html
+    assert "Kaspersky" in html
+    assert "Fw-Secret-77" not in html
+    assert "KAV-KEY-1" not in html
+    assert f'hx-post="/desk/credentials/{credential.pk}/reveal/"' in html
+
+
+@pytest.mark.parametrize("who", ["agent_b"])
+def test_an_agent_not_serving_gets_404(client, world, who):
+    asset, credential = make_card(world)
+    client.force_login(getattr(world, who))
+    assert client.get(f"/desk/organizations/{world.org_a.pk}/").status_code == 404
+    assert client.get(f"/desk/assets/{asset.pk}/").status_code == 404
+    assert client.post(f"/desk/credentials/{credential.pk}/reveal/").status_code == 404
+    assert CredentialReveal.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["requester_a", "client_manager_a", "requester_b"])
+def test_clients_never_reach_the_desk_cards(client, world, who):
+    asset, credential = make_card(world)
+    client.force_login(getattr(world, who))
+    assert client.get(f"/desk/organizations/{world.org_a.pk}/").status_code == 302
+    response = client.post(f"/desk/credentials/{credential.pk}/reveal/")
+    assert response.status_code == 403
+    assert b"Fw-Secret" not in response.content
+    assert CredentialReveal.objects.count() == 0
+
+
+def test_reveal_on_click_is_audited_and_not_cached(client, world):
+    _asset, credential = make_card(world)
+    client.force_login(world.agent_a)
+    response = client.post(
+        f"/desk/credentials/{credential.pk}/reveal/", HTTP_HX_REQUEST="true",
+        HTTP_USER_AGENT="Firefox", REMOTE_ADDR="192.0.2.10",
+    )
+    assert response.status_code == 200
+    assert '<code class="secret" data-testid="secret">Fw-Secret-77</code>' in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    row = CredentialReveal.objects.get()
+    assert (row.user_id, row.ip_address, row.user_agent) == (world.agent_a.pk, "192.0.2.10", "Firefox")
+
+
+def _current_code(secret: str) -> str:
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def test_with_totp_the_reveal_asks_for_a_code_first(client, world):
+    _asset, credential = make_card(world)
+    secret = generate_totp_secret()
+    TOTP.activate(world.agent_a, secret)
+    client.force_login(world.agent_a)
+    asked = client.post(f"/desk/credentials/{credential.pk}/reveal/", HTTP_HX_REQUEST="true")
+    assert asked.status_code == 403
+    assert "Confirm with your code" in asked.content.decode()
+    wrong = client.post(f"/desk/credentials/{credential.pk}/reveal/", {"code": "000000"})
+    assert "The code is not valid." in wrong.content.decode()
+    assert CredentialReveal.objects.count() == 0
+    right = client.post(f"/desk/credentials/{credential.pk}/reveal/", {"code": _current_code(secret)})
+    assert right.status_code == 200
+    assert "Fw-Secret-77" in right.content.decode()
+    # within five minutes a second reveal needs no new code
+    again = client.post(f"/desk/credentials/{credential.pk}/reveal/")
+    assert "Fw-Secret-77" in again.content.decode()
+    assert CredentialReveal.objects.count() == 2
+    assert Authenticator.objects.filter(user=world.agent_a).count() == 1
+
+
+def test_the_audit_log_is_for_managers(client, world):
+    _asset, credential = make_card(world)
+    services.reveal_credential(actor=actor(world.agent_a), credential_id=credential.pk, ip="192.0.2.1", user_agent="UA")
+    client.force_login(world.manager)
+    page = client.get("/desk/vault-log/")
+    assert page.status_code == 200
+    assert "Firewall" in page.content.decode()
+    assert "192.0.2.1" in page.content.decode()
+    assert "Fw-Secret-77" not in page.content.decode()
+    client.force_login(world.agent_a)
+    assert client.get("/desk/vault-log/").status_code == 404
+
+
+def test_the_ticket_page_shows_the_client_card(client, world):
+    asset, credential = make_card(world)
+    ticket = make_ticket(actor(world.requester_a), asset_id=asset.pk)
+    other = make_ticket(actor(world.requester_a), subject="Earlier problem")
+    client.force_login(world.agent_a)
+    html = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+    assert 'aria-labelledby="client-card-title"' in html
+    assert 'href="anydesk:123456789"' in html
+    assert "Firewall" in html
+    assert "Fw-Secret-77" not in html
+    assert f'href="/desk/tickets/{other.number}/"' in html
+    asset_page = client.get(f"/desk/assets/{asset.pk}/").content.decode()
+    assert f'href="/desk/tickets/{ticket.number}/"' in asset_page
