@@ -130,3 +130,33 @@ def machine_line(machine: dict[str, Any]) -> str:
 def write_json(path: Path, payload: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+
+
+def render_saved(path: Path) -> str:
+    """The Markdown report of a saved results file."""
+    data = json.loads(path.read_text())
+    linia = [Result(**entry) for entry in data.get("linia", [])]
+    peer = [Result(**entry) for entry in data.get("helpdesk", [])]
+    sections = [
+        f"## Linia benchmark: {data['tickets']:,} tickets, {data['database']} ({data['date']})",
+        "",
+        f"Machine: {machine_line(data['machine'])}",
+        "",
+        measures_table("Linia", linia),
+    ]
+    if peer:
+        rss = data.get("peak_worker_rss_mib", {})
+        sections += ["", measures_table("django-helpdesk", peer), "",
+                     side_by_side_table(side_by_side(linia, peer), rss)]  # fmt: skip
+    return "\n".join(sections)
+
+
+def main() -> None:
+    import sys
+
+    for name in sys.argv[1:] or sorted(str(p) for p in Path("bench/results").glob("*.json"))[-1:]:
+        print(render_saved(Path(name)))
+
+
+if __name__ == "__main__":
+    main()

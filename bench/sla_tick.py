@@ -63,7 +63,7 @@ TICKET_FIELDS = (
     "first_response_warning_at", "resolution_due", "resolution_warning_at", "next_update_due",
     "sla_paused_at", "description", "resolution", "pending_reason",
 )  # fmt: skip
-FIRING_FIELDS = ("id", "rule_id", "ticket_id", "condition_at", "fired_at", "actions")
+FIRING_FIELDS = ("id", "rule_id", "ticket_id", "condition_at", "due_at", "fired_at", "actions")
 STATUSES = ["new", "open", "in_progress", "in_progress", "in_progress", "pending"]
 PRIORITIES = ["P1", "P2", "P2", "P3", "P3", "P3", "P4", "P4"]
 
@@ -191,26 +191,28 @@ def ticket_rows(count: int, due: int, now: datetime, ids: dict[str, int], seed: 
 
 def _already_fired(
     row: dict[str, Any], now: datetime, before: datetime
-) -> list[tuple[str, int, datetime]]:
-    """What a scheduler running every minute has fired for this ticket by `before`."""
+) -> list[tuple[str, int, datetime, datetime, bool]]:
+    """What a scheduler running every minute has fired (True) or scheduled (False) for this
+    ticket by `before`: (condition, ticket id, condition instant, due, fired)."""
     if row["sla_paused_at"] is not None:
         return []
     pk = row["id"]
     fired = []
     entered = row["tier_entered_at"]
-    if row["tier"] == 1 and entered + timedelta(minutes=20) <= before:
-        fired.append(("time_at_tier", pk, entered))
+    if row["tier"] == 1:
+        deadline = entered + timedelta(minutes=20)
+        fired.append(("time_at_tier", pk, entered, deadline, deadline <= before))
     warning, due = row["first_response_warning_at"], row["first_response_due"]
     if row["first_response_at"] is None and warning <= before < due:
-        fired.append(("first_response_warning", pk, warning))
+        fired.append(("first_response_warning", pk, warning, warning, True))
     warning, due = row["resolution_warning_at"], row["resolution_due"]
     if warning <= before < due:
-        fired.append(("resolution_warning", pk, warning))
+        fired.append(("resolution_warning", pk, warning, warning, True))
     if due <= before:
-        fired.append(("resolution_breach", pk, due))
+        fired.append(("resolution_breach", pk, due, due, True))
     created = row["created_at"]
     if row["priority"] == "P1" and now - timedelta(days=1) <= created <= before:
-        fired.append(("priority_created", pk, created))
+        fired.append(("priority_created", pk, created, created, True))
     return fired
 
 
@@ -228,11 +230,11 @@ def build(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
             break
         firings = []
         for _, fired in chunk:
-            for condition, ticket_id, instant in fired:
+            for condition, ticket_id, instant, due, done in fired:
+                fired_at = due + timedelta(seconds=30) if done else None
                 firings.append(
-                    (firing_id, rules[condition], ticket_id, instant, instant + timedelta(
-                        seconds=30), "[]")
-                )  # fmt: skip
+                    (firing_id, rules[condition], ticket_id, instant, due, fired_at, "[]")
+                )
                 firing_id += 1
         with transaction.atomic():
             counts["tickets"] += dbwrite.insert_rows(Ticket, TICKET_FIELDS, [t for t, _ in chunk])
@@ -242,6 +244,8 @@ def build(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
             name="ticket", defaults={"value": settings.LINIA_FIRST_TICKET_NUMBER + args.tickets}
         )
         dbwrite.reset_sequences([Ticket, EscalationFiring])
+        # The scheduler ran a minute ago.
+        EscalationRule.objects.update(checked_until=now - timedelta(minutes=1))
     dbwrite.analyze()
     counts["seconds"] = round(time.perf_counter() - started, 1)
     return counts
@@ -268,15 +272,15 @@ def timed_tick(now: datetime) -> tuple[float, int, int]:
 
 def explain(now: datetime) -> Iterator[str]:
     for rule in queries.list_active_rules():
-        candidates = queries.candidate_tickets(rule, now).order_by(
-            queries.condition_field(rule), "pk"
-        )[: 200]  # fmt: skip
-        yield f"--- {rule.name}"
-        yield (
-            candidates.explain(analyze=True)
-            if connection.vendor == "postgresql"
-            else (candidates.explain())
-        )
+        since = queries.watch_since(rule, now)
+        for source in queries.sources(rule):
+            candidates = queries.candidate_tickets(rule, now, since=since, source=source)
+            candidates = candidates.order_by(queries.condition_field(rule), "pk")[:200]
+            yield f"--- {rule.name} ({source})"
+            if connection.vendor == "postgresql":
+                yield candidates.explain(analyze=True)
+            else:
+                yield candidates.explain()
 
 
 def main() -> None:

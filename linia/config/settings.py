@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "linia.core",
     "linia.accounts",
     "linia.directory",
+    "linia.sla",
     "linia.tickets",
     "linia.notifications",
     "linia.escalation",
@@ -184,6 +185,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("LINIA_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env_str("LINIA_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # attachments are served only through permission-checking views
+# The vault's encryption keys (docs/directory.md): comma-separated, the first is current.
+# Empty in the embedded mode: a key file is generated under VAR_DIR on first use.
+LINIA_ENCRYPTION_KEYS = env_list("LINIA_ENCRYPTION_KEYS", [])
+# The region of phone numbers typed without a country code ("UA", "PL"…); empty: none.
+LINIA_PHONE_REGION = env_str("LINIA_PHONE_REGION", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -237,6 +243,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LINIA_EMAIL_DELIVERY = env_str("LINIA_EMAIL_DELIVERY", "smtp" if EMAIL_HOST else "")
 # Inbound mail: more messages than this from one sender in 10 minutes are quarantined (loops).
 LINIA_EMAIL_RATE_LIMIT = env_int("LINIA_EMAIL_RATE_LIMIT", 20)
+# The address clients write to (Reply-To of every notification); the From address by default.
+LINIA_SUPPORT_EMAIL = env_str("LINIA_SUPPORT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- Product knobs ------------------------------------------------------------------------
 # Days a resolved ticket waits for the requester before it closes itself.

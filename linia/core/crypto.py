@@ -1,7 +1,7 @@
 """Authenticated encryption for secrets at rest (the credential vault, license keys).
 
-Keys come from the environment variable `LINIA_ENCRYPTION_KEYS` (or the setting of the same
-name): a comma-separated list of url-safe base64 keys of 32 bytes, the first one current.
+Keys come from the environment variable `LINIA_ENCRYPTION_KEYS` (read into the setting of the
+same name): a comma-separated list of url-safe base64 keys of 32 bytes, the first one current.
 Every ciphertext carries the id of the key that sealed it, so older keys keep decrypting
 while `linia rotate-encryption-key` re-seals everything under the current key; remove an
 old key only after the rotation has finished.
@@ -105,11 +105,9 @@ def _build_keyring(texts: tuple[str, ...]) -> Keyring:
 def configured_key_texts() -> list[str]:
     """The configured keys, current first: the setting, else the environment, else the key
     file of the embedded mode (created on first use)."""
-    configured = getattr(settings, ENV_VARIABLE, None)
-    if configured is None:
-        configured = os.environ.get(ENV_VARIABLE, "")
+    configured = settings.LINIA_ENCRYPTION_KEYS or []
     if isinstance(configured, str):
-        configured = [part for part in configured.split(",")]
+        configured = list(configured.split(","))
     texts = [text.strip() for text in configured if text and text.strip()]
     if texts:
         return texts

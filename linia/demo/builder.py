@@ -25,6 +25,7 @@ from linia.directory.models import Contact, Organization
 from linia.tickets import services as ticket_services
 from linia.tickets.models import Category, Ticket
 
+from .cards import build_cards
 from .content import (
     CATEGORIES,
     DEMO_PASSWORD,
@@ -135,6 +136,10 @@ def load_demo() -> DemoSummary:
             default_tier=category.tier,
             position=position,
         )
+    admin = next(user for user in users.values() if user.role == UserRole.ADMIN)
+    build_cards(
+        organizations=organizations, contacts=contacts, admin=admin, today=timezone.localdate()
+    )
     actors = {username: actor_for_user(user) for username, user in users.items()}
     now = timezone.now()
     for ticket in TICKETS:

@@ -12,7 +12,7 @@ from linia.core.errors import Invalid
 def default_region() -> str | None:
     """The region assumed for numbers written without a country code
     (`LINIA_PHONE_REGION`, e.g. "UA"; none by default: numbers must start with +)."""
-    return getattr(settings, "LINIA_PHONE_REGION", None) or None
+    return settings.LINIA_PHONE_REGION or None
 
 
 def normalize_phone(raw: str, *, region: str | None = None) -> str:

@@ -12,7 +12,15 @@ from linia.core.access import Actor
 from linia.core.errors import NotFound
 
 from .access import organization_filter
-from .models import Asset, Contact, ContactPhone, Credential, CredentialReveal, License, Organization
+from .models import (
+    Asset,
+    Contact,
+    ContactPhone,
+    Credential,
+    CredentialReveal,
+    License,
+    Organization,
+)
 from .phones import try_normalize_phone
 
 
@@ -79,8 +87,10 @@ def search_contacts_for(
     text = text.strip()
     if text:
         contacts = contacts.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
-    return contacts.select_related("organization").prefetch_related("phones").order_by(
-        "full_name", "id"
+    return (
+        contacts.select_related("organization")
+        .prefetch_related("phones")
+        .order_by("full_name", "id")
     )
 
 
@@ -135,9 +145,12 @@ def list_reveals_for(
         reveals = reveals.filter(organization_id=organization_id)
     if credential_id is not None:
         reveals = reveals.filter(credential_id=credential_id)
-    return reveals.select_related("organization", "user").defer("credential__secret").select_related(
-        "credential"
-    ).order_by("-revealed_at", "-id")
+    return (
+        reveals.select_related("organization", "user")
+        .defer("credential__secret")
+        .select_related("credential")
+        .order_by("-revealed_at", "-id")
+    )
 
 
 def visible_assets(actor: Actor) -> QuerySet[Asset]:
@@ -145,7 +158,10 @@ def visible_assets(actor: Actor) -> QuerySet[Asset]:
 
 
 def list_assets_for(
-    actor: Actor, *, organization_id: int | None = None, owner_id: int | None = None,
+    actor: Actor,
+    *,
+    organization_id: int | None = None,
+    owner_id: int | None = None,
     text: str = "",
 ) -> QuerySet[Asset]:
     """Visible equipment by name; narrowed by organization, owner, or a text in the name,
@@ -158,7 +174,8 @@ def list_assets_for(
     text = text.strip()
     if text:
         assets = assets.filter(
-            Q(name__icontains=text) | Q(serial_number__icontains=text)
+            Q(name__icontains=text)
+            | Q(serial_number__icontains=text)
             | Q(inventory_number__icontains=text)
         )
     return assets.select_related("organization", "owner").order_by("name", "id")
@@ -174,9 +191,7 @@ def get_asset_for(actor: Actor, asset_id: int) -> Asset:
 def assets_for_requester(actor: Actor, organization_id: int) -> list[Asset]:
     """Equipment a ticket may name, for the requester's form: their own first, then the rest
     of their organization's (active only)."""
-    assets = list(
-        list_assets_for(actor, organization_id=organization_id).filter(is_active=True)
-    )
+    assets = list(list_assets_for(actor, organization_id=organization_id).filter(is_active=True))
     own = [asset for asset in assets if actor.contact_id and asset.owner_id == actor.contact_id]
     return own + [asset for asset in assets if asset not in own]
 
@@ -189,13 +204,17 @@ def visible_licenses(actor: Actor) -> QuerySet[License]:
 
 def list_licenses_for(actor: Actor, *, organization_id: int | None = None) -> QuerySet[License]:
     """Licenses without their keys, soonest end first."""
-    licenses = visible_licenses(actor).defer("key").annotate(
-        key_is_set=ExpressionWrapper(Q(key__isnull=False), output_field=BooleanField())
+    licenses = (
+        visible_licenses(actor)
+        .defer("key")
+        .annotate(key_is_set=ExpressionWrapper(Q(key__isnull=False), output_field=BooleanField()))
     )
     if organization_id is not None:
         licenses = licenses.filter(organization_id=organization_id)
-    return licenses.select_related("organization").prefetch_related("assets", "contacts").order_by(
-        "ends_on", "product", "id"
+    return (
+        licenses.select_related("organization")
+        .prefetch_related("assets", "contacts")
+        .order_by("ends_on", "product", "id")
     )
 
 

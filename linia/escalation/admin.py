@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -38,15 +40,22 @@ class EscalationRuleAdmin(admin.ModelAdmin):
         ),
     )
 
+    def save_model(
+        self, request: HttpRequest, obj: EscalationRule, form: Any, change: bool
+    ) -> None:
+        obj.checked_until = None  # a changed rule looks back again (one day)
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(EscalationFiring)
 class EscalationFiringAdmin(admin.ModelAdmin):
-    list_display = ("fired_at", "rule", "ticket_number", "condition_at", "failed")
-    list_filter = ("rule",)
+    list_display = ("fired_at", "rule", "ticket_number", "condition_at", "due_at", "failed")
+    list_filter = ("rule", ("fired_at", admin.EmptyFieldListFilter))
     search_fields = ("=ticket__number", "rule__name")
     list_select_related = ("rule", "ticket")
     show_full_result_count = False
-    readonly_fields = ("rule", "ticket", "condition_at", "fired_at", "actions")
+    empty_value_display = _("scheduled")
+    readonly_fields = ("rule", "ticket", "condition_at", "due_at", "fired_at", "actions")
 
     @admin.display(description=_("ticket"), ordering="ticket__number")
     def ticket_number(self, firing: EscalationFiring) -> str:

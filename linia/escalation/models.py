@@ -150,6 +150,9 @@ class EscalationRule(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The scheduler's watermark: every ticket whose condition arose before this instant has
+    # been examined. Cleared whenever the rule is saved, so a changed rule looks back again.
+    checked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -225,6 +228,9 @@ class EscalationFiring(models.Model):
     `condition_at` identifies the condition: the due or warning instant that passed, the moment
     the ticket entered its tier, or its registration. A ticket that gets a new due instant
     (reopened, re-prioritised) or re-enters a tier can therefore fire the same rule again.
+
+    A row without `fired_at` is scheduled: a time-at-tier rule whose working minutes end at
+    `due_at` (computed with the ticket's business calendar when the ticket entered the tier).
     """
 
     rule = models.ForeignKey(
@@ -237,7 +243,9 @@ class EscalationFiring(models.Model):
         verbose_name=_("ticket"),
     )
     condition_at = models.DateTimeField(_("condition instant"))
-    fired_at = models.DateTimeField(_("fired"))
+    # When the condition holds (time at a tier: the end of the working minutes).
+    due_at = models.DateTimeField(_("due"))
+    fired_at = models.DateTimeField(_("fired"), null=True, blank=True)
     # What each action did: [{"action": "escalate", "outcome": "done|skipped|failed", "message": …}]
     actions = models.JSONField(_("actions"), default=list, blank=True)
 
@@ -250,10 +258,21 @@ class EscalationFiring(models.Model):
                 fields=["rule", "ticket", "condition_at"], name="escalation_fires_once"
             ),
         ]
-        indexes = [models.Index(fields=["-fired_at"], name="escalation_firing_fired")]
+        indexes = [
+            models.Index(fields=["-fired_at"], name="escalation_firing_fired"),
+            models.Index(
+                fields=["rule", "due_at"],
+                name="escalation_scheduled_due",
+                condition=models.Q(fired_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule_id} on ticket {self.ticket_id} at {self.condition_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.fired_at is None
 
     @property
     def failed(self) -> bool:

@@ -1,19 +1,28 @@
-"""Reads for escalation: the active rules, and for each rule the tickets its condition holds for.
+"""Reads for escalation: the active rules, and for each rule the tickets to look at now.
 
-Candidates come from indexed range queries on the instants stored on the ticket (due and
-warning instants, the moment it entered its tier), restricted to active, running tickets, with
-the tickets the rule already fired for removed in SQL (NOT EXISTS on the firings' unique key).
-Open tickets are never loaded into Python to be checked one by one.
+The scheduler never loads the open tickets to check them one by one, and a quiet tick costs the
+same whatever the backlog: for each rule it reads, by indexed queries,
+
+- the tickets whose condition instant (a due or warning instant stored on the ticket, the
+  moment it entered its tier) passed since the rule's watermark (`checked_until`, less a
+  margin for late commits and clock skew): a range scan on that instant's index;
+- the tickets changed since the watermark (a ticket event was recorded: reopened, resumed,
+  re-prioritised…) whose condition holds now, even with an older instant;
+- for time-at-tier rules, the scheduled firings whose working minutes are over.
+
+Every query keeps only active, running (not paused) tickets and drops, in SQL, those the rule
+already fired or scheduled for (NOT EXISTS on the firings' unique key).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from linia.tickets.models import Ticket
+from linia.tickets import events
+from linia.tickets.models import Ticket, TicketEvent
 from linia.tickets.workflow import ACTIVE_STATUSES
 
 from .models import Condition, EscalationFiring, EscalationRule
@@ -28,9 +37,16 @@ CONDITION_FIELDS: dict[str, str] = {
     Condition.NO_UPDATE: "next_update_due",
     Condition.PRIORITY_CREATED: "created_at",
 }
-# How far back "a ticket of priority P was created" looks: the window stays small and
-# indexed, and a rule added today does not act on last year's tickets.
-PRIORITY_CREATED_LOOKBACK = timedelta(days=1)
+# How far a new (or just edited) rule looks back: it acts on what arose in the last day, not
+# on the whole backlog.
+FIRST_LOOKBACK = timedelta(days=1)
+# Re-read this much before the watermark: transactions that committed late, clocks that differ
+# between machines. Tickets fired meanwhile are dropped by the NOT EXISTS.
+WATERMARK_MARGIN = timedelta(minutes=10)
+
+ZERO = timedelta(0)
+PASSED = "passed"
+CHANGED = "changed"
 
 
 def list_active_rules() -> QuerySet[EscalationRule]:
@@ -45,71 +61,100 @@ def condition_field(rule: EscalationRule) -> str:
     return CONDITION_FIELDS[rule.condition]
 
 
-def candidate_tickets(rule: EscalationRule, now: datetime) -> QuerySet[Ticket]:
-    """Active, running tickets the rule's condition holds for at `now` and that the rule has not
-    fired for at their current condition instant (annotated as `condition_at`).
+def watch_since(rule: EscalationRule, now: datetime) -> datetime:
+    """Conditions that arose after this instant are looked for in this tick."""
+    if rule.checked_until is None:
+        return now - FIRST_LOOKBACK
+    return min(rule.checked_until, now) - WATERMARK_MARGIN
 
-    Time at a tier is prefiltered by wall-clock minutes (working minutes never exceed them);
-    the caller checks working minutes on the candidates.
-    """
+
+def sources(rule: EscalationRule) -> tuple[str, ...]:
+    # A priority rule is about registration or a priority change, both recorded as events.
+    return (CHANGED,) if rule.condition == Condition.PRIORITY_CREATED else (PASSED, CHANGED)
+
+
+def _eligible(rule: EscalationRule) -> QuerySet[Ticket]:
+    """Active, running tickets within the rule's filters."""
     tickets = Ticket.objects.filter(status__in=sorted(ACTIVE_STATUSES), sla_paused_at__isnull=True)
-    field = condition_field(rule)
-    condition = rule.condition
-    if condition == Condition.TIME_AT_TIER:
-        tickets = tickets.filter(
-            tier=rule.tier or 0, tier_entered_at__lte=now - timedelta(minutes=rule.minutes)
-        )
-    elif condition == Condition.FIRST_RESPONSE_WARNING:
-        # Once the response is overdue only the breach is news.
-        tickets = tickets.filter(
-            first_response_warning_at__lte=now, first_response_at__isnull=True
-        ).filter(Q(first_response_due__isnull=True) | Q(first_response_due__gt=now))
-    elif condition == Condition.FIRST_RESPONSE_BREACH:
-        tickets = tickets.filter(first_response_due__lte=now, first_response_at__isnull=True)
-    elif condition == Condition.RESOLUTION_WARNING:
-        tickets = tickets.filter(resolution_warning_at__lte=now).filter(
-            Q(resolution_due__isnull=True) | Q(resolution_due__gt=now)
-        )
-    elif condition == Condition.RESOLUTION_BREACH:
-        tickets = tickets.filter(resolution_due__lte=now)
-    elif condition == Condition.NO_UPDATE:
-        tickets = tickets.filter(next_update_due__lte=now - timedelta(minutes=rule.minutes))
-    elif condition == Condition.PRIORITY_CREATED:
-        tickets = tickets.filter(
-            priority=rule.priority,
-            number__gt=_last_number_before(now - PRIORITY_CREATED_LOOKBACK),
-            created_at__lte=now,
-        )
-    else:  # pragma: no cover - the check constraint allows nothing else
-        return tickets.none()
-    if rule.tier and condition != Condition.TIME_AT_TIER:
+    if rule.tier:
         tickets = tickets.filter(tier=rule.tier)
-    if rule.priority and condition != Condition.PRIORITY_CREATED:
+    if rule.priority:
         tickets = tickets.filter(priority=rule.priority)
     if rule.organization_id:
         tickets = tickets.filter(organization_id=rule.organization_id)
     if rule.category_id:
         tickets = tickets.filter(category_id=rule.category_id)
-    fired = EscalationFiring.objects.filter(
+    return tickets
+
+
+def _holds(rule: EscalationRule, now: datetime) -> Q:
+    """The condition at `now`, as far as SQL can tell (time at a tier: the ticket is at the
+    tier; its working minutes are counted by the caller)."""
+    condition = rule.condition
+    if condition == Condition.TIME_AT_TIER:
+        return Q(tier_entered_at__lte=now)
+    if condition == Condition.FIRST_RESPONSE_WARNING:
+        # Once the response is overdue only the breach is news.
+        return (
+            Q(first_response_warning_at__lte=now, first_response_at__isnull=True)
+            & (Q(first_response_due__isnull=True) | Q(first_response_due__gt=now))
+        )  # fmt: skip
+    if condition == Condition.FIRST_RESPONSE_BREACH:
+        return Q(first_response_due__lte=now, first_response_at__isnull=True)
+    if condition == Condition.RESOLUTION_WARNING:
+        return Q(resolution_warning_at__lte=now) & (
+            Q(resolution_due__isnull=True) | Q(resolution_due__gt=now)
+        )
+    if condition == Condition.RESOLUTION_BREACH:
+        return Q(resolution_due__lte=now)
+    if condition == Condition.NO_UPDATE:
+        return Q(next_update_due__lte=now - timedelta(minutes=rule.minutes))
+    if condition == Condition.PRIORITY_CREATED:
+        return Q(created_at__lte=now)
+    raise ValueError(f"unknown condition {condition}")
+
+
+def _changed_ticket_ids(rule: EscalationRule, since: datetime) -> QuerySet[TicketEvent, Any]:
+    recent = TicketEvent.objects.filter(created_at__gt=since)
+    if rule.condition == Condition.PRIORITY_CREATED:
+        recent = recent.filter(
+            Q(kind=events.TICKET_CREATED) | Q(kind=events.FIELD_CHANGED, field="priority")
+        )
+    return recent.values("ticket_id")
+
+
+def candidate_tickets(
+    rule: EscalationRule, now: datetime, *, since: datetime, source: str
+) -> QuerySet[Ticket]:
+    """Tickets the rule's condition holds for at `now` that it has neither fired nor scheduled
+    for at their current condition instant (annotated as `condition_at`): those whose instant
+    passed after `since` (`PASSED`), or those changed after `since` (`CHANGED`)."""
+    field = condition_field(rule)
+    tickets = _eligible(rule).filter(_holds(rule, now))
+    if source == PASSED:
+        # The instant passed after `since` (no update: plus the rule's grace minutes).
+        lag = timedelta(minutes=rule.minutes) if rule.condition == Condition.NO_UPDATE else ZERO
+        tickets = tickets.filter(**{f"{field}__gt": since - lag})
+    else:
+        tickets = tickets.filter(pk__in=_changed_ticket_ids(rule, since))
+    recorded = EscalationFiring.objects.filter(
         rule_id=rule.pk, ticket_id=OuterRef("pk"), condition_at=OuterRef(field)
     )
-    return tickets.filter(~Exists(fired)).annotate(condition_at=F(field))
-
-
-def _last_number_before(instant: datetime) -> Subquery | Coalesce:
-    """The number of the newest ticket registered before `instant` (0 if none). Numbers grow
-    with registration, so `number > this` is "registered since `instant`", read from the
-    number index backwards over one window's tickets instead of scanning every ticket."""
-    newest = Ticket.objects.filter(created_at__lt=instant).order_by("-number").values("number")[:1]
-    return Coalesce(Subquery(newest), Value(0))
+    return tickets.filter(~Exists(recorded)).annotate(condition_at=F(field))
 
 
 def candidate_batch(
-    rule: EscalationRule, now: datetime, *, after: tuple[datetime, int] | None, size: int
+    rule: EscalationRule,
+    now: datetime,
+    *,
+    since: datetime,
+    source: str,
+    after: tuple[datetime, int] | None,
+    size: int,
 ) -> list[Ticket]:
     """The next `size` candidates in (condition instant, id) order, after the key `after`."""
     field = condition_field(rule)
-    tickets = candidate_tickets(rule, now)
+    tickets = candidate_tickets(rule, now, since=since, source=source)
     if after is not None:
         instant, pk = after
         tickets = tickets.filter(
@@ -118,11 +163,29 @@ def candidate_batch(
     return list(tickets.defer("description", "resolution").order_by(field, "pk")[:size])
 
 
-def get_locked_candidate(rule: EscalationRule, ticket_id: int, now: datetime) -> Ticket | None:
-    """The ticket, locked for update, if the rule's condition still holds for it at `now`
-    (and has not fired). Must run inside a transaction."""
-    return candidate_tickets(rule, now).select_for_update().filter(pk=ticket_id).first()
+def due_scheduled_batch(
+    rule: EscalationRule, now: datetime, *, after: int | None, size: int
+) -> list[EscalationFiring]:
+    """Scheduled firings of the rule whose time has come, by id, after the id `after`."""
+    scheduled = EscalationFiring.objects.filter(
+        rule_id=rule.pk, fired_at__isnull=True, due_at__lte=now
+    )
+    if after is not None:
+        scheduled = scheduled.filter(pk__gt=after)
+    return list(scheduled.select_related("ticket").only(
+        "id", "ticket_id", "condition_at", "due_at", "ticket__number"
+    ).order_by("pk")[:size])  # fmt: skip
 
 
-def list_firings_for_ticket(ticket_id: int) -> QuerySet[EscalationFiring]:
-    return EscalationFiring.objects.filter(ticket_id=ticket_id).select_related("rule")
+def lock_if_holds(
+    rule: EscalationRule, ticket_id: int, now: datetime, condition_at: datetime
+) -> Ticket | None:
+    """The ticket, locked for update, if the rule's condition still holds for it at `now` with
+    the same condition instant; None otherwise. Must run inside a transaction."""
+    return (
+        _eligible(rule)
+        .filter(_holds(rule, now))
+        .filter(pk=ticket_id, **{condition_field(rule): condition_at})
+        .select_for_update()
+        .first()
+    )

@@ -1,20 +1,27 @@
 """Writes for escalation: the scheduler's tick that fires rules, and rule configuration.
 
-A tick (`fire_escalations`) walks the active rules in order; for each rule it reads the
-candidate tickets in bounded batches (linia.escalation.queries) and fires the rule for each one
-in a transaction of its own (`fire_rule`):
+A tick (`fire_escalations`) walks the active rules in order. For each rule it reads the
+candidate tickets in bounded batches (linia.escalation.queries: conditions that arose since
+the rule's watermark, and tickets changed since then) and fires the rule for each one in a
+transaction of its own (`fire_rule`):
 
 1. lock the ticket row and check that the condition still holds;
-2. insert the `EscalationFiring` row: its unique key (rule, ticket, condition instant) makes a
-   second scheduler that races us fail here and skip, so nothing fires twice;
+2. insert the `EscalationFiring` row (or claim the scheduled one): its unique key (rule,
+   ticket, condition instant) makes a second scheduler that races us fail here and skip, so
+   nothing fires twice;
 3. take the actions through the ticket services as the system actor (each action is a
    savepoint: one that is refused, e.g. no team serves the organization, is recorded as failed
    and the others still happen);
 4. record the firing on the ticket's timeline, with the rule's name and who is to be e-mailed;
    the e-mails go out after commit (linia.escalation.handlers).
 
+A time-at-tier rule counts working minutes, which SQL cannot: when it first sees a ticket at
+its tier it computes, with the ticket's business calendar, when the minutes are over and
+schedules the firing for then (a firing row without `fired_at`).
+
 An unexpected error rolls back that one firing (it is retried on the next tick), is logged,
-and does not stop the tick.
+and does not stop the tick. The rule's watermark moves on only when all its candidates were
+looked at.
 """
 
 from __future__ import annotations
@@ -74,85 +81,167 @@ def fire_escalations(*, now: datetime | None = None) -> list[FiringResult]:
     others. Returns what fired (and the firings that failed and will be retried)."""
     now = now or timezone.now()
     results: list[FiringResult] = []
+    checked: list[int] = []
     for rule in list(queries.list_active_rules()):
-        results.extend(_fire_rule_for_candidates(rule, now))
+        rule_results, complete = _run_rule(rule, now)
+        results.extend(rule_results)
+        if complete:
+            checked.append(rule.pk)
+    if checked:
+        EscalationRule.objects.filter(pk__in=checked).update(checked_until=now)
     return results
 
 
-def _fire_rule_for_candidates(rule: EscalationRule, now: datetime) -> list[FiringResult]:
+def _run_rule(rule: EscalationRule, now: datetime) -> tuple[list[FiringResult], bool]:
+    """Fire one rule; also says whether every candidate was looked at (the watermark may
+    move on)."""
     results: list[FiringResult] = []
+    since = queries.watch_since(rule, now)
+    complete = True
+    seen: set[int] = set()  # a ticket found by both queries is tried once
+    for source in queries.sources(rule):
+        complete &= _walk_candidates(rule, now, since, source, results, seen)
+    if rule.condition == Condition.TIME_AT_TIER:
+        complete &= _walk_scheduled(rule, now, results)
+    return results, complete
+
+
+def _walk_candidates(
+    rule: EscalationRule, now: datetime, since: datetime, source: str,
+    results: list[FiringResult], seen: set[int],
+) -> bool:  # fmt: skip
     after: tuple[datetime, int] | None = None
     examined = 0
-    while examined < MAX_EXAMINED_PER_RULE and len(results) < MAX_FIRINGS_PER_RULE:
-        batch = queries.candidate_batch(rule, now, after=after, size=BATCH_SIZE)
-        examined += len(batch)
+    while True:
+        batch = queries.candidate_batch(
+            rule, now, since=since, source=source, after=after, size=BATCH_SIZE
+        )
         for ticket in batch:
             if len(results) >= MAX_FIRINGS_PER_RULE:
-                break
-            if not _condition_holds(rule, ticket, now):
+                return False
+            if ticket.pk in seen:
                 continue
-            result = _fire_safely(rule, ticket, now)
+            seen.add(ticket.pk)
+            condition_at: datetime = ticket.condition_at  # type: ignore[attr-defined]
+            due_at = condition_at
+            if rule.condition == Condition.TIME_AT_TIER:
+                deadline = timing.tier_deadline(ticket, condition_at, rule.minutes)
+                if deadline is None:
+                    continue
+                due_at = deadline
+                if due_at > now:
+                    _schedule(rule, ticket, condition_at, due_at)
+                    continue
+            result = _fire_safely(rule, ticket.pk, ticket.number, condition_at, due_at, now)
+            if result is not None:
+                results.append(result)
+        examined += len(batch)
+        if len(batch) < BATCH_SIZE:
+            return True
+        if examined >= MAX_EXAMINED_PER_RULE:
+            return False
+        last = batch[-1]
+        after = (last.condition_at, last.pk)  # type: ignore[attr-defined]
+
+
+def _walk_scheduled(rule: EscalationRule, now: datetime, results: list[FiringResult]) -> bool:
+    after: int | None = None
+    while True:
+        batch = queries.due_scheduled_batch(rule, now, after=after, size=BATCH_SIZE)
+        for scheduled in batch:
+            if len(results) >= MAX_FIRINGS_PER_RULE:
+                return False
+            result = _fire_safely(
+                rule, scheduled.ticket_id, scheduled.ticket.number, scheduled.condition_at,
+                scheduled.due_at, now, scheduled_id=scheduled.pk,
+            )  # fmt: skip
             if result is not None:
                 results.append(result)
         if len(batch) < BATCH_SIZE:
-            break
-        last = batch[-1]
-        after = (last.condition_at, last.pk)  # type: ignore[attr-defined]
-    return results
+            return True
+        after = batch[-1].pk
 
 
-def _condition_holds(rule: EscalationRule, ticket: Ticket, now: datetime) -> bool:
-    """What SQL could not decide: the working minutes a ticket has spent at its tier."""
-    if rule.condition != Condition.TIME_AT_TIER:
-        return True
-    entered = ticket.tier_entered_at
-    return entered is not None and (
-        timing.working_minutes_since(ticket, entered, now) >= rule.minutes
-    )
+def _schedule(
+    rule: EscalationRule, ticket: Ticket, condition_at: datetime, due_at: datetime
+) -> None:
+    """Remember when a time-at-tier rule is due for a ticket (once: a racing scheduler's row
+    wins)."""
+    EscalationFiring.objects.bulk_create(
+        [EscalationFiring(rule=rule, ticket_id=ticket.pk, condition_at=condition_at,
+                          due_at=due_at)],
+        ignore_conflicts=True,
+    )  # fmt: skip
 
 
-def _fire_safely(rule: EscalationRule, ticket: Ticket, now: datetime) -> FiringResult | None:
+def _fire_safely(
+    rule: EscalationRule, ticket_id: int, number: int, condition_at: datetime,
+    due_at: datetime, now: datetime, *, scheduled_id: int | None = None,
+) -> FiringResult | None:  # fmt: skip
     try:
-        return fire_rule(rule=rule, ticket_id=ticket.pk, now=now)
+        return fire_rule(
+            rule=rule, ticket_id=ticket_id, condition_at=condition_at, due_at=due_at, now=now,
+            scheduled_id=scheduled_id,
+        )  # fmt: skip
     except Exception as error:
         logger.exception(
             "Escalation rule %s (%s) failed on ticket #%s; it is retried on the next tick",
             rule.pk,
             rule.name,
-            ticket.number,
+            number,
         )
         return FiringResult(
             rule_id=rule.pk,
             rule_name=rule.name,
-            ticket_number=ticket.number,
-            condition_at=ticket.condition_at,  # type: ignore[attr-defined]
+            ticket_number=number,
+            condition_at=condition_at,
             error=str(error) or error.__class__.__name__,
         )
 
 
 @transaction.atomic
-def fire_rule(*, rule: EscalationRule, ticket_id: int, now: datetime) -> FiringResult | None:
-    """Fire `rule` for one ticket if its condition holds at `now` and it has not fired for
-    this condition yet; None otherwise (including when a concurrent scheduler fired it first).
+def fire_rule(
+    *,
+    rule: EscalationRule,
+    ticket_id: int,
+    condition_at: datetime,
+    due_at: datetime,
+    now: datetime,
+    scheduled_id: int | None = None,
+) -> FiringResult | None:
+    """Fire `rule` for one ticket if its condition still holds at `now` for the same condition
+    instant and the rule has not fired for it yet; None otherwise (including when a concurrent
+    scheduler fired it first). `scheduled_id` names the scheduled firing being carried out
+    (removed if its condition no longer holds).
 
-    Locks the ticket row, inserts the EscalationFiring row before any action, takes the
-    actions as the system actor and records ticket.escalation_rule_fired (internal); the
+    Locks the ticket row, inserts (or claims) the EscalationFiring row before any action, takes
+    the actions as the system actor and records ticket.escalation_rule_fired (internal); the
     e-mails go out after commit. Actions the ticket services refuse are recorded as failed.
     """
-    ticket = queries.get_locked_candidate(rule, ticket_id, now)
-    if ticket is None or not _condition_holds(rule, ticket, now):
+    ticket = queries.lock_if_holds(rule, ticket_id, now, condition_at)
+    if ticket is None:
+        if scheduled_id is not None:  # resolved, paused or moved meanwhile: seen again on change
+            EscalationFiring.objects.filter(pk=scheduled_id, fired_at__isnull=True).delete()
         return None
-    condition_at: datetime = ticket.condition_at  # type: ignore[attr-defined]
-    try:
-        with transaction.atomic():
-            firing = EscalationFiring.objects.create(
-                rule=rule,
-                ticket_id=ticket.pk,
-                condition_at=condition_at,
-                fired_at=timezone.now(),
-            )
-    except IntegrityError:
-        return None  # another scheduler fired it for this condition
+    if scheduled_id is not None:
+        claimed = EscalationFiring.objects.filter(pk=scheduled_id, fired_at__isnull=True).update(
+            fired_at=timezone.now()
+        )
+        if not claimed:
+            return None  # another scheduler fired it
+        firing = EscalationFiring.objects.get(pk=scheduled_id)
+    else:
+        try:
+            with transaction.atomic():
+                firing = EscalationFiring.objects.create(
+                    rule=rule,
+                    ticket_id=ticket.pk,
+                    condition_at=condition_at,
+                    due_at=due_at,
+                    fired_at=timezone.now(),
+                )
+        except IntegrityError:
+            return None  # another scheduler fired (or scheduled) it for this condition
     actions = _take_actions(rule, ticket)
     recipients = _recipients(rule, ticket.pk)
     if rule.notifies:
@@ -379,6 +468,7 @@ def update_rule(*, actor: Actor, rule_id: int, **changes: Any) -> EscalationRule
         raise NotFound(_("Escalation rule not found."))
     for name, value in changes.items():
         setattr(rule, name, value)
+    rule.checked_until = None  # a changed rule looks back again
     return _save_valid(rule)
 
 

@@ -1,17 +1,23 @@
-"""Working time for time-at-tier rules: minutes that count under the ticket's SLA calendar.
+"""Working time for time-at-tier rules: when N working minutes at a tier are over.
 
-Until the SLA engine (linia.sla) provides calendars, this falls back to wall-clock minutes.
+The minutes are counted on the business calendar the ticket's SLA clocks follow
+(`Ticket.sla_calendar`; the default calendar, or 24/7, when it has none).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from linia.sla.calendar import NoWorkingTime
+from linia.sla.queries import get_calendar_value
 from linia.tickets.models import Ticket
 
 
-def working_minutes_since(ticket: Ticket, instant: datetime, now: datetime) -> int:
-    """Whole working minutes between `instant` and `now` for `ticket` (0 if `now` is earlier)."""
-    if now <= instant:
-        return 0
-    return int((now - instant).total_seconds() // 60)
+def tier_deadline(ticket: Ticket, entered_at: datetime, minutes: int) -> datetime | None:
+    """The instant `minutes` working minutes after `entered_at` under the ticket's calendar;
+    None if the calendar has no working time left."""
+    calendar = get_calendar_value(ticket.sla_calendar_id)
+    try:
+        return calendar.add_minutes(entered_at, minutes)
+    except NoWorkingTime:
+        return None

@@ -76,6 +76,7 @@ def _send(ticket: Ticket, event: TicketEvent, recipient: Recipient, template: st
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
+        reply_to=[settings.LINIA_SUPPORT_EMAIL],
         headers={
             "X-Linia-Ticket": str(ticket.number),
             "Auto-Submitted": "auto-generated",

@@ -3,7 +3,20 @@ stable root Message-ID, so mail clients group them and replies can be matched ba
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
+
+# Channels that receive mail register here the Message-IDs a ticket received (oldest first),
+# so that notifications refer to the requester's own message; notifications never import
+# the channels (they sit above this app).
+ReferenceProvider = Callable[[int], list[str]]
+_reference_providers: list[ReferenceProvider] = []
+
+
+def register_reference_provider(provider: ReferenceProvider) -> None:
+    if provider not in _reference_providers:
+        _reference_providers.append(provider)
 
 
 def mail_domain() -> str:
@@ -17,5 +30,11 @@ def ticket_root_message_id(number: int) -> str:
 
 
 def thread_headers(number: int) -> dict[str, str]:
+    """In-Reply-To the last message the ticket received by e-mail (else the root), and
+    References the root followed by the received messages (at most the last ten)."""
     root = ticket_root_message_id(number)
-    return {"In-Reply-To": root, "References": root}
+    received = [mid for provider in _reference_providers for mid in provider(number)][-10:]
+    return {
+        "In-Reply-To": received[-1] if received else root,
+        "References": " ".join([root, *received]),
+    }

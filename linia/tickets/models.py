@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +62,11 @@ class Category(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+    # Tickets of this category follow this SLA policy, whatever the organization's contract.
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="categories", verbose_name=_("SLA policy"),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -169,8 +176,28 @@ class Ticket(models.Model):
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
     resolution_warning_at = models.DateTimeField(null=True, blank=True)
     next_update_due = models.DateTimeField(_("next update due"), null=True, blank=True)
-    # Set while the clock is paused (pending on the requester or a third party).
+    # When the clocks stopped: set while pending (paused), resolved, closed or cancelled.
+    # A non-null due or warning instant is a running clock (or one already missed).
     sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
+    # The policy and calendar the clocks follow (chosen at registration and reclassification).
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("SLA policy"),
+    )
+    sla_calendar = models.ForeignKey(
+        "sla.Calendar", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("SLA calendar"),
+    )
+    # Working time the clocks spent stopped (pending; resolved or cancelled before a reopen).
+    sla_paused_total = models.DurationField(_("SLA paused for"), default=timedelta(0))
+    # What the next-update clock had left when the ticket was paused.
+    next_update_left = models.DurationField(null=True, blank=True)
+    # Reporting: working minutes (pauses excluded) to the first response and to the
+    # resolution, and whether their targets were missed; stored when they happen.
+    first_response_minutes = models.PositiveIntegerField(null=True, blank=True)
+    first_response_breached = models.BooleanField(null=True, blank=True)
+    resolution_minutes = models.PositiveIntegerField(null=True, blank=True)
+    resolution_breached = models.BooleanField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("ticket")

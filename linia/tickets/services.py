@@ -28,7 +28,7 @@ from linia.core.errors import Forbidden, Invalid, NotFound, TooLarge
 from linia.directory.access import organization_filter
 from linia.directory.models import Asset, Contact, Organization
 
-from . import events, queries, workflow
+from . import events, queries, sla_clock, workflow
 from .models import (
     Attachment,
     Category,
@@ -399,7 +399,7 @@ def create_ticket(
     team = _category_team(category, organization_id=organization.pk) or _default_team(
         organization_id=organization.pk, tier=tier
     )
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         number=_next_number(),
         subject=subject,
         description=description,
@@ -418,6 +418,8 @@ def create_ticket(
         received_at=received_at or now,
         tier_entered_at=received_at or now,
     )
+    sla_clock.start_clocks(ticket, now=now)
+    ticket.save(force_insert=True)
     record_event(
         ticket, events.TICKET_CREATED, actor=actor, new=ticket.number,
         payload={"channel": channel, "priority": priority, "tier": ticket.tier},
@@ -469,9 +471,13 @@ def add_message(
         # internal notes exist.
         ticket.message_count = F("message_count") + 1
         update_fields.append("message_count")
-    if actor.is_staff and not is_internal and ticket.first_response_at is None:
-        ticket.first_response_at = timezone.now()
-        update_fields.append("first_response_at")
+    if actor.is_staff and actor.role != Role.SYSTEM and not is_internal:
+        # A person's public reply (the system's own messages are not responses).
+        now = timezone.now()
+        if ticket.first_response_at is None:
+            ticket.first_response_at = now
+            update_fields.append("first_response_at")
+        update_fields += sla_clock.on_public_staff_reply(ticket, now=now)
     ticket.save(update_fields=update_fields)
     if not is_internal:
         ticket.refresh_from_db(fields=["message_count"])
@@ -557,6 +563,7 @@ def _apply_transition(
         ticket.closed_at = None
         ticket.is_auto_closed = False
         update_fields += ["resolved_at", "closed_at", "is_auto_closed"]
+    update_fields += sla_clock.on_status_change(ticket, old=old, new=to, now=now)
     ticket.save(update_fields=update_fields)
     record_event(
         ticket, events.STATUS_CHANGED, actor=actor, field="status", old=old, new=to,
@@ -723,7 +730,10 @@ def classify_ticket(
         ticket.priority = new_priority
     if not changes:
         return ticket
-    ticket.save(update_fields=[*changes, "updated_at"])
+    update_fields = [*changes, "updated_at"]
+    if changes.keys() & {"priority", "category", "type"}:  # the SLA may change
+        update_fields += sla_clock.reapply_policy(ticket, now=timezone.now())
+    ticket.save(update_fields=update_fields)
     for field_name, (old, new) in changes.items():
         record_event(
             ticket, events.FIELD_CHANGED, actor=actor, field=field_name, old=old, new=new,

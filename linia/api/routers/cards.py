@@ -167,7 +167,7 @@ def update_credential(
     return queries.get_credential_for(actor, credential_id)
 
 
-@router.delete("/credentials/{credential_id}", response={204: None, **ERRORS})
+@router.api_operation(["DELETE"], "/credentials/{credential_id}", response={204: None, **ERRORS})
 def delete_credential(request: HttpRequest, credential_id: PathId) -> Status[None]:
     services.delete_credential(actor=_staff(request), credential_id=credential_id)
     return Status(204, None)
@@ -199,14 +199,14 @@ def reveal_credential(request: HttpRequest, credential_id: PathId) -> dict[str, 
 
 def _reveal_code(request: HttpRequest) -> str:
     """The optional body of a reveal, {"code": "123456"} (an empty body is allowed)."""
-    if not request.content_type.startswith("application/json"):
+    if not (request.content_type or "").startswith("application/json"):
         return str(request.POST.get("code", ""))[:16]
     if not request.body.strip():
         return ""
     try:
         return RevealIn.model_validate_json(request.body).code
     except PydanticValidationError as error:
-        raise Invalid(_("The body must be {\"code\": \"123456\"} or empty.")) from error
+        raise Invalid(_('The body must be {"code": "123456"} or empty.')) from error
 
 
 @router.get("/credential-reveals", response={200: Page[RevealLogOut], **ERRORS})

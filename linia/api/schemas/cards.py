@@ -169,7 +169,8 @@ class CredentialFilters(Schema):
 
 class RevealIn(InputSchema):
     code: str = Field(
-        "", max_length=16,
+        "",
+        max_length=16,
         description="A current TOTP code; required when the user has two-factor enabled.",
     )
 

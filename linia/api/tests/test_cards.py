@@ -10,10 +10,14 @@ from .conftest import API
 JSON = "application/json"
 
 
-def make_credential(world, secret="Pa55-w0rd-XYZ"):
+def make_credential(world, secret="Pa55-w0rd-XYZ"):  # noqa: S107
     return services.create_credential(
-        actor=actor(world.agent_a), organization_id=world.org_a.pk, name="Mail server",
-        login="postmaster", url="https://mail.acme.test", secret=secret,
+        actor=actor(world.agent_a),
+        organization_id=world.org_a.pk,
+        name="Mail server",
+        login="postmaster",
+        url="https://mail.acme.test",
+        secret=secret,
     )
 
 
@@ -21,8 +25,13 @@ def test_an_agent_creates_lists_and_reveals_a_credential(world, api_as):
     client = api_as(world.agent_a)
     created = client.post(
         f"{API}/credentials",
-        {"organization": world.org_a.pk, "name": "Router", "login": "admin",
-         "secret": "Top-Secret-1", "url": "https://10.0.0.1"},
+        {
+            "organization": world.org_a.pk,
+            "name": "Router",
+            "login": "admin",
+            "secret": "Top-Secret-1",
+            "url": "https://10.0.0.1",
+        },
         content_type=JSON,
     )
     assert created.status_code == 201
@@ -35,13 +44,18 @@ def test_an_agent_creates_lists_and_reveals_a_credential(world, api_as):
     assert "Top-Secret-1" not in listed.content.decode()
     assert "secret" not in one.json()
     revealed = client.post(
-        f"{API}/credentials/{body['id']}/reveal", HTTP_USER_AGENT="curl/8", REMOTE_ADDR="198.51.100.4"
+        f"{API}/credentials/{body['id']}/reveal",
+        HTTP_USER_AGENT="curl/8",
+        REMOTE_ADDR="198.51.100.4",
     )
     assert revealed.status_code == 200
     assert revealed.json() == {"secret": "Top-Secret-1"}
     row = CredentialReveal.objects.get()
     assert (row.user_id, row.credential_id, row.ip_address, row.user_agent) == (
-        world.agent_a.pk, body["id"], "198.51.100.4", "curl/8",
+        world.agent_a.pk,
+        body["id"],
+        "198.51.100.4",
+        "curl/8",
     )
 
 
@@ -53,11 +67,17 @@ def test_the_vault_is_404_for_everyone_else(world, api_as, who):
     client = api_as(getattr(world, who))
     assert client.get(f"{API}/credentials/{credential.pk}").status_code == 404
     assert client.post(f"{API}/credentials/{credential.pk}/reveal").status_code == 404
-    assert client.patch(f"{API}/credentials/{credential.pk}", {"secret": "x"}, content_type=JSON).status_code == 404
+    assert (
+        client.patch(
+            f"{API}/credentials/{credential.pk}", {"secret": "x"}, content_type=JSON
+        ).status_code
+        == 404
+    )
     assert client.delete(f"{API}/credentials/{credential.pk}").status_code == 404
     created = client.post(
         f"{API}/credentials",
-        {"organization": world.org_a.pk, "name": "x", "secret": "y"}, content_type=JSON,
+        {"organization": world.org_a.pk, "name": "x", "secret": "y"},
+        content_type=JSON,
     )
     assert created.status_code == 404
     listed = client.get(f"{API}/credentials")
@@ -75,11 +95,17 @@ def test_reveal_with_totp_needs_a_code(world, api_as, monkeypatch):
     refused = client.post(f"{API}/credentials/{credential.pk}/reveal")
     assert refused.status_code == 403
     assert refused.json()["code"] == "second_factor_required"
-    monkeypatch.setattr("linia.accounts.mfa.verify_totp_code", lambda user_id, code: code == "123456")
-    wrong = client.post(f"{API}/credentials/{credential.pk}/reveal", {"code": "000000"}, content_type=JSON)
+    monkeypatch.setattr(
+        "linia.accounts.mfa.verify_totp_code", lambda user_id, code: code == "123456"
+    )
+    wrong = client.post(
+        f"{API}/credentials/{credential.pk}/reveal", {"code": "000000"}, content_type=JSON
+    )
     assert wrong.status_code == 403
     assert CredentialReveal.objects.count() == 0
-    right = client.post(f"{API}/credentials/{credential.pk}/reveal", {"code": "123456"}, content_type=JSON)
+    right = client.post(
+        f"{API}/credentials/{credential.pk}/reveal", {"code": "123456"}, content_type=JSON
+    )
     assert right.json() == {"secret": "Pa55-w0rd-XYZ"}
     assert CredentialReveal.objects.count() == 1
 
@@ -90,7 +116,9 @@ def test_managers_read_the_reveal_log(world, api_as):
     log = api_as(world.manager).get(f"{API}/credential-reveals")
     assert log.status_code == 200
     items = log.json()["items"]
-    assert [(i["credential"], i["user"]["id"]) for i in items] == [("Mail server", world.agent_a.pk)]
+    assert [(i["credential"], i["user"]["id"]) for i in items] == [
+        ("Mail server", world.agent_a.pk)
+    ]
     assert "Pa55" not in log.content.decode()
     assert api_as(world.agent_a).get(f"{API}/credential-reveals").status_code == 403
     assert api_as(world.requester_a).get(f"{API}/credential-reveals").status_code == 403
@@ -100,18 +128,30 @@ def test_assets_and_licenses_for_serving_staff(world, api_as):
     client = api_as(world.agent_a)
     asset = client.post(
         f"{API}/assets",
-        {"organization": world.org_a.pk, "name": "SRV-01", "type": "server",
-         "anydesk_id": "111222333", "owner": world.contact_a.pk},
+        {
+            "organization": world.org_a.pk,
+            "name": "SRV-01",
+            "type": "server",
+            "anydesk_id": "111222333",
+            "owner": world.contact_a.pk,
+        },
         content_type=JSON,
     )
     assert asset.status_code == 201
     assert asset.json()["remote_links"] == [{"label": "AnyDesk", "url": "anydesk:111222333"}]
-    patched = client.patch(f"{API}/assets/{asset.json()['id']}", {"location": "Rack 2"}, content_type=JSON)
+    patched = client.patch(
+        f"{API}/assets/{asset.json()['id']}", {"location": "Rack 2"}, content_type=JSON
+    )
     assert patched.json()["location"] == "Rack 2"
     license_ = client.post(
         f"{API}/licenses",
-        {"organization": world.org_a.pk, "product": "Veeam", "key": "KEY-SECRET-9",
-         "assets": [asset.json()["id"]], "ends_on": "2027-05-01"},
+        {
+            "organization": world.org_a.pk,
+            "product": "Veeam",
+            "key": "KEY-SECRET-9",
+            "assets": [asset.json()["id"]],
+            "ends_on": "2027-05-01",
+        },
         content_type=JSON,
     )
     assert license_.status_code == 201
@@ -124,15 +164,25 @@ def test_assets_and_licenses_for_serving_staff(world, api_as):
 
 @pytest.mark.parametrize("who", ["agent_b", "requester_a", "client_manager_b"])
 def test_assets_and_licenses_are_404_across_tenancy(world, api_as, who):
-    asset = services.create_asset(actor=actor(world.agent_a), organization_id=world.org_a.pk, name="PC")
-    license_ = services.create_license(actor=actor(world.agent_a), organization_id=world.org_a.pk, product="Office")
+    asset = services.create_asset(
+        actor=actor(world.agent_a), organization_id=world.org_a.pk, name="PC"
+    )
+    license_ = services.create_license(
+        actor=actor(world.agent_a), organization_id=world.org_a.pk, product="Office"
+    )
     client = api_as(getattr(world, who))
     assert client.get(f"{API}/assets/{asset.pk}").status_code == 404
-    assert client.patch(f"{API}/assets/{asset.pk}", {"name": "x"}, content_type=JSON).status_code == 404
+    assert (
+        client.patch(f"{API}/assets/{asset.pk}", {"name": "x"}, content_type=JSON).status_code
+        == 404
+    )
     assert client.get(f"{API}/licenses/{license_.pk}").status_code == 404
-    assert client.post(
-        f"{API}/assets", {"organization": world.org_a.pk, "name": "x"}, content_type=JSON
-    ).status_code == 404
+    assert (
+        client.post(
+            f"{API}/assets", {"organization": world.org_a.pk, "name": "x"}, content_type=JSON
+        ).status_code
+        == 404
+    )
     assert Asset.objects.get().name == "PC"
     assert License.objects.count() == 1
 
@@ -148,8 +198,13 @@ def test_organization_card_and_contact_phones_through_the_api(world, api_as):
     assert (patched.json()["covered_workstations"], patched.json()["support_hours"]) == (25, "24/7")
     contact = client.post(
         f"{API}/contacts",
-        {"organization": world.org_a.pk, "full_name": "Ivan", "phone": "+380 67 000 11 22",
-         "phones": ["+48 601 000 111"], "messengers": {"telegram": "@ivan"}},
+        {
+            "organization": world.org_a.pk,
+            "full_name": "Ivan",
+            "phone": "+380 67 000 11 22",
+            "phones": ["+48 601 000 111"],
+            "messengers": {"telegram": "@ivan"},
+        },
         content_type=JSON,
     )
     assert contact.status_code == 201

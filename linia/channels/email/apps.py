@@ -9,4 +9,9 @@ class EmailChannelConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from linia.notifications.threading import register_reference_provider
+
         from . import tasks  # noqa: F401  (registers the periodic IMAP poll)
+        from .threading import received_message_ids
+
+        register_reference_provider(received_message_ids)

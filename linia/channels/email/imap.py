@@ -67,28 +67,29 @@ def access_token(mailbox: Mailbox) -> str:
     now = timezone.now()
     expires = mailbox.oauth_access_token_expires_at
     if mailbox.oauth_access_token and expires and expires > now + timedelta(minutes=2):
-        return mailbox.oauth_access_token
+        return mailbox.secret("oauth_access_token")
     data = urllib.parse.urlencode(
         {
             "grant_type": "refresh_token",
             "client_id": mailbox.oauth_client_id,
-            "client_secret": mailbox.oauth_client_secret,
-            "refresh_token": mailbox.oauth_refresh_token,
+            "client_secret": mailbox.secret("oauth_client_secret"),
+            "refresh_token": mailbox.secret("oauth_refresh_token"),
         }
     ).encode()
     request = urllib.request.Request(mailbox.oauth_token_url, data=data, method="POST")  # noqa: S310
     with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
         answer = json.loads(response.read())
-    mailbox.oauth_access_token = answer["access_token"]
+    token = str(answer["access_token"])
+    mailbox.set_secret("oauth_access_token", token)
     mailbox.oauth_access_token_expires_at = now + timedelta(
         seconds=int(answer.get("expires_in", 3600))
     )
     update = ["oauth_access_token", "oauth_access_token_expires_at"]
     if answer.get("refresh_token"):
-        mailbox.oauth_refresh_token = answer["refresh_token"]
+        mailbox.set_secret("oauth_refresh_token", str(answer["refresh_token"]))
         update.append("oauth_refresh_token")
     mailbox.save(update_fields=update)
-    return mailbox.oauth_access_token
+    return token
 
 
 def poll_mailbox(mailbox: Mailbox, *, limit: int | None = None) -> PollReport:
@@ -100,7 +101,9 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int | None = None) -> PollReport:
         if mailbox.auth == Auth.XOAUTH2:
             client.xoauth2(mailbox.username, access_token(mailbox), initial_folder=mailbox.folder)
         else:
-            client.login(mailbox.username, mailbox.password, initial_folder=mailbox.folder)
+            client.login(
+                mailbox.username, mailbox.secret("password"), initial_folder=mailbox.folder
+            )
         try:
             for message in client.fetch(AND(seen=False), mark_seen=False, limit=limit):
                 raw = getattr(message, "raw_bytes", b"")
@@ -133,12 +136,3 @@ def poll_all(*, limit: int | None = None) -> list[PollReport]:
         poll_mailbox(mailbox, limit=limit)
         for mailbox in Mailbox.objects.filter(is_active=True).order_by("pk")
     ]
-
-
-def failing_mailboxes() -> list[Mailbox]:
-    """Active mailboxes that failed `ALERT_AFTER_FAILURES` polls in a row (the desk alert)."""
-    return list(
-        Mailbox.objects.filter(
-            is_active=True, consecutive_failures__gte=ALERT_AFTER_FAILURES
-        ).order_by("name")
-    )

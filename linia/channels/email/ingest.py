@@ -22,6 +22,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linia.accounts.models import User, UserRole
 from linia.core.access import SYSTEM_ACTOR, Actor, Role
 from linia.core.errors import DomainError, NotFound
 from linia.directory import services as directory_services
@@ -54,7 +55,7 @@ class IngestResult:
     outcome: str
     ticket_number: int | None = None
     reason: str = ""
-    inbound_id: int | None = None
+    inbound_id: int = 0
 
     def line(self) -> str:
         """The one line `linia ingest-email` prints."""
@@ -227,6 +228,23 @@ def _process(inbound: InboundEmail, parsed: ParsedEmail) -> IngestResult:
         )
         return IngestResult(Outcome.APPENDED, ticket.number, "", pk)
 
+    staff = _staff_sender(parsed.from_address)
+    if staff is not None:
+        # An agent answering a notification by e-mail: kept as an internal note (a reply-all
+        # must never reach the client unreviewed); without a ticket, staff review it.
+        if ticket is None:
+            raise _Quarantine("mail from staff without a ticket")
+        try:
+            ticket_services.add_message(
+                actor=staff,
+                number=ticket.number,
+                is_internal=True,
+                channel=Channel.EMAIL,
+                body=_reply_body(parsed)[0],
+            )
+        except NotFound:
+            raise _Quarantine("mail from staff about a ticket they cannot see") from None
+        return IngestResult(Outcome.APPENDED, ticket.number, "", pk)
     contact = _find_contact(parsed.from_address, ticket)
     if ticket is not None and contact is not None:
         actor = _contact_actor(contact)
@@ -268,10 +286,11 @@ def _open_ticket(inbound: InboundEmail, parsed: ParsedEmail, contact: Contact) -
 
 
 def _is_own_mail(parsed: ParsedEmail) -> bool:
-    ours = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
-    return bool(parsed.headers.get("X-Linia-Ticket")) or (
-        bool(ours) and parsed.from_address == ours
-    )
+    ours = {
+        parseaddr(address)[1].lower()
+        for address in (settings.DEFAULT_FROM_EMAIL, settings.LINIA_SUPPORT_EMAIL)
+    } - {""}
+    return bool(parsed.headers.get("X-Linia-Ticket")) or parsed.from_address in ours
 
 
 def _duplicate_of(inbound: InboundEmail, parsed: ParsedEmail) -> InboundEmail | None:
@@ -335,6 +354,16 @@ def _find_contact(address: str, ticket: Ticket | None) -> Contact | None:
             if contact.organization_id == ticket.organization_id:
                 return contact
     return contacts.first()
+
+
+def _staff_sender(address: str) -> Actor | None:
+    user = (
+        User.objects.filter(email__iexact=address, is_active=True)
+        .exclude(role__in=[UserRole.REQUESTER, UserRole.CLIENT_MANAGER])
+        .order_by("pk")
+        .first()
+    )
+    return actor_for_user(user) if user is not None else None
 
 
 def _contact_actor(contact: Contact) -> Actor:

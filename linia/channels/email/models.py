@@ -6,6 +6,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linia.core import crypto
+
+# The secrets of a mailbox, sealed with linia.core.crypto (AES-GCM, key rotation).
+SECRET_FIELDS = ("password", "oauth_client_secret", "oauth_refresh_token", "oauth_access_token")
+
 
 class Source(models.TextChoices):
     IMAP = "imap", _("IMAP")
@@ -49,14 +54,13 @@ class Mailbox(models.Model):
         _("security"), max_length=8, choices=Security.choices, default=Security.SSL
     )
     username = models.CharField(_("user name"), max_length=255)
-    # TODO: encrypt at rest once linia/core/crypto.py exists (the vault's helpers).
-    password = models.CharField(_("password"), max_length=500, blank=True)
+    password = models.BinaryField(_("password (sealed)"), null=True, blank=True, editable=False)
     auth = models.CharField(_("log-in"), max_length=8, choices=Auth.choices, default=Auth.PASSWORD)
     oauth_client_id = models.CharField(_("OAuth client id"), max_length=255, blank=True)
-    oauth_client_secret = models.CharField(_("OAuth client secret"), max_length=500, blank=True)
-    oauth_refresh_token = models.TextField(_("OAuth refresh token"), blank=True)
+    oauth_client_secret = models.BinaryField(null=True, blank=True, editable=False)
+    oauth_refresh_token = models.BinaryField(null=True, blank=True, editable=False)
     oauth_token_url = models.URLField(_("OAuth token URL"), max_length=500, blank=True)
-    oauth_access_token = models.TextField(blank=True, editable=False)
+    oauth_access_token = models.BinaryField(null=True, blank=True, editable=False)
     oauth_access_token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     folder = models.CharField(_("folder"), max_length=255, default="INBOX")
     default_team = models.ForeignKey(
@@ -93,6 +97,19 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def secret(self, name: str) -> str:
+        """The clear text of one sealed secret ("" when unset)."""
+        token = getattr(self, name)
+        if not token:
+            return ""
+        return crypto.decrypt(token, purpose=f"email_channel.mailbox.{name}")
+
+    def set_secret(self, name: str, value: str) -> None:
+        if name not in SECRET_FIELDS:
+            raise ValueError(name)
+        sealed = crypto.encrypt(value, purpose=f"email_channel.mailbox.{name}") if value else None
+        setattr(self, name, sealed)
 
 
 class InboundEmail(models.Model):

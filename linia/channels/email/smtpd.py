@@ -32,9 +32,7 @@ def _ingest(raw: bytes) -> IngestResult:
 
 class IngestHandler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
-        raw = envelope.original_content or b""
-        if isinstance(raw, str):  # pragma: no cover (decode_data is off)
-            raw = raw.encode("utf-8", errors="surrogateescape")
+        raw = bytes(envelope.original_content or b"")
         try:
             result = await sync_to_async(_ingest, thread_sensitive=False)(raw)
         except (OperationalError, InterfaceError):
@@ -46,6 +44,9 @@ class IngestHandler:
 
 def make_controller(host: str, port: int, **kwargs: Any) -> Controller:
     return Controller(
-        IngestHandler(), hostname=host, port=port, data_size_limit=MAX_MESSAGE_BYTES,
+        IngestHandler(),
+        hostname=host,
+        port=port,
+        data_size_limit=MAX_MESSAGE_BYTES,
         **kwargs,
     )

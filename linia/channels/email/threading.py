@@ -39,6 +39,18 @@ def ticket_by_references(ids: list[str]) -> int | None:
     return None
 
 
+def received_message_ids(number: int) -> list[str]:
+    """The Message-IDs of the mail the ticket received, oldest first (the last ten), for the
+    References of outgoing notifications. Synthesized ids are ours alone and left out."""
+    ids = list(
+        MessageLink.objects.filter(ticket_number=number)
+        .exclude(message_id__endswith="@synthesized.linia>")
+        .order_by("-pk")
+        .values_list("message_id", flat=True)[:10]
+    )
+    return ids[::-1]
+
+
 def ticket_by_subject_tag(subject: str) -> int | None:
     match = TAG_RE.search(subject or "")
     return int(match.group(1)) if match else None

@@ -50,7 +50,10 @@ def test_an_old_key_still_decrypts_after_a_new_one_is_put_first():
 def test_a_malformed_key_is_a_configuration_error():
     from django.core.exceptions import ImproperlyConfigured
 
-    with override_settings(LINIA_ENCRYPTION_KEYS=["not-a-key"]), pytest.raises(ImproperlyConfigured):
+    with (
+        override_settings(LINIA_ENCRYPTION_KEYS=["not-a-key"]),
+        pytest.raises(ImproperlyConfigured),
+    ):
         crypto.keyring()
 
 

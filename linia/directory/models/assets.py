@@ -20,7 +20,9 @@ class Asset(models.Model):
     """A piece of a client's equipment, with the ids that open a remote session to it."""
 
     organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.PROTECT, related_name="assets",
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        related_name="assets",
         verbose_name=_("organization"),
     )
     type = models.CharField(
@@ -34,8 +36,12 @@ class Asset(models.Model):
     mac_address = models.CharField(_("MAC address"), max_length=17, blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
     owner = models.ForeignKey(
-        "directory.Contact", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="assets", verbose_name=_("owner"),
+        "directory.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assets",
+        verbose_name=_("owner"),
     )
     warranty_end = models.DateField(_("warranty end"), null=True, blank=True)
     anydesk_id = models.CharField(_("AnyDesk id"), max_length=32, blank=True)

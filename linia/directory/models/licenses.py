@@ -8,7 +8,9 @@ class License(models.Model):
     """A software license of a client; `key` is a secret, sealed like vault entries."""
 
     organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.PROTECT, related_name="licenses",
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        related_name="licenses",
         verbose_name=_("organization"),
     )
     product = models.CharField(_("product"), max_length=200)
@@ -57,3 +59,6 @@ class LicenseReminder(models.Model):
                 fields=["license", "days", "ends_on"], name="license_reminder_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.license_id}: {self.days}d before {self.ends_on}"

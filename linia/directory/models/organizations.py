@@ -27,7 +27,9 @@ class Organization(models.Model):
     website = models.CharField(_("website"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=OrganizationStatus.choices,
+        _("status"),
+        max_length=16,
+        choices=OrganizationStatus.choices,
         default=OrganizationStatus.ACTIVE,
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -61,7 +63,10 @@ class Contact(models.Model):
     """A person at a client organization; with `user` set, they can log in to the portal."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("organization")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("organization"),
     )
     full_name = models.CharField(_("full name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)

@@ -13,12 +13,18 @@ class Credential(models.Model):
     (`linia.core.crypto`); it is read by `services.reveal_credential`, which audits it."""
 
     organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.PROTECT, related_name="credentials",
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        related_name="credentials",
         verbose_name=_("organization"),
     )
     asset = models.ForeignKey(
-        "directory.Asset", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="credentials", verbose_name=_("equipment"),
+        "directory.Asset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="credentials",
+        verbose_name=_("equipment"),
     )
     name = models.CharField(_("system"), max_length=200)
     url = models.CharField(_("URL"), max_length=500, blank=True)
@@ -26,12 +32,20 @@ class Credential(models.Model):
     secret = models.BinaryField(_("secret (encrypted)"), editable=False)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("updated by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -59,16 +73,22 @@ class CredentialReveal(models.Model):
     """The audit log of the vault: one row per reveal (who, what, when, from where)."""
 
     credential = models.ForeignKey(
-        Credential, on_delete=models.CASCADE, related_name="reveals",
+        Credential,
+        on_delete=models.CASCADE,
+        related_name="reveals",
         verbose_name=_("credential"),
     )
     # Kept apart from the credential so the log stays readable after renames.
     organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.CASCADE, related_name="+",
+        "directory.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("organization"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("who"),
     )
     revealed_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)

@@ -8,6 +8,7 @@ from .organizations import (
     set_contact_phones,
     update_organization,
 )
+from .invitations import invite_contact
 from .reminders import send_license_reminders
 from .vault import (
     SecondFactorRequired,
@@ -20,19 +21,20 @@ from .vault import (
 
 __all__ = [
     "CARD_FIELDS",
-    "create_asset",
-    "create_license",
-    "send_license_reminders",
-    "set_contact_phones",
-    "update_asset",
-    "update_license",
     "SecondFactorRequired",
+    "create_asset",
     "create_contact",
     "create_credential",
+    "create_license",
     "create_organization",
+    "invite_contact",
     "delete_credential",
     "reveal_credential",
     "rotate_encryption_keys",
+    "send_license_reminders",
+    "set_contact_phones",
+    "update_asset",
     "update_credential",
+    "update_license",
     "update_organization",
 ]

@@ -17,9 +17,22 @@ from ..models import LICENSE_KEY_PURPOSE, Asset, Contact, License
 from ..queries import visible_assets, visible_licenses, visible_organizations
 
 ASSET_FIELDS = (
-    "type", "name", "model", "serial_number", "inventory_number", "ip_address", "mac_address",
-    "location", "owner_id", "warranty_end", "anydesk_id", "teamviewer_id", "rdp_host",
-    "custom_fields", "notes", "is_active",
+    "type",
+    "name",
+    "model",
+    "serial_number",
+    "inventory_number",
+    "ip_address",
+    "mac_address",
+    "location",
+    "owner_id",
+    "warranty_end",
+    "anydesk_id",
+    "teamviewer_id",
+    "rdp_host",
+    "custom_fields",
+    "notes",
+    "is_active",
 )
 
 
@@ -31,7 +44,7 @@ def _require_staff_for(actor: Actor, organization_id: int) -> None:
 def _apply(obj: Asset | License, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
-        raise Invalid(_("Unknown field: %(field)s") % {"field": sorted(unknown)[0]})
+        raise Invalid(_("Unknown field: %(field)s") % {"field": min(unknown)})
     for field, value in fields.items():
         setattr(obj, field, value)
 
@@ -44,10 +57,13 @@ def _validate(obj: Asset | License) -> None:
 
 
 def _check_owner(organization_id: int, owner_id: int | None) -> None:
-    if owner_id is not None and not Contact.objects.filter(
-        pk=owner_id, organization_id=organization_id
-    ).exists():
-        raise Invalid(_("The owner must be a contact of the same organization."), code="invalid_owner")
+    if (
+        owner_id is not None
+        and not Contact.objects.filter(pk=owner_id, organization_id=organization_id).exists()
+    ):
+        raise Invalid(
+            _("The owner must be a contact of the same organization."), code="invalid_owner"
+        )
 
 
 @transaction.atomic
@@ -143,7 +159,9 @@ def _set_assignments(
             raise Invalid(_("Unknown equipment."), code="invalid_asset")
         license_.assets.set(found)
     if contact_ids is not None:
-        people = Contact.objects.filter(pk__in=contact_ids, organization_id=license_.organization_id)
+        people = Contact.objects.filter(
+            pk__in=contact_ids, organization_id=license_.organization_id
+        )
         if people.count() != len(set(contact_ids)):
             raise Invalid(_("Unknown contact."), code="invalid_contact")
         license_.contacts.set(people)

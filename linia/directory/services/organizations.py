@@ -18,7 +18,11 @@ from ..phones import normalize_phone
 
 @transaction.atomic
 def create_organization(
-    *, name: str, legal_name: str = "", notes: str = "", team_ids: list[int] | None = None,
+    *,
+    name: str,
+    legal_name: str = "",
+    notes: str = "",
+    team_ids: list[int] | None = None,
     card: dict[str, Any] | None = None,
 ) -> Organization:
     name = name.strip()
@@ -37,8 +41,13 @@ def create_organization(
 
 @transaction.atomic
 def update_organization(
-    *, organization_id: int, name: str | None = None, legal_name: str | None = None,
-    notes: str | None = None, is_active: bool | None = None, team_ids: list[int] | None = None,
+    *,
+    organization_id: int,
+    name: str | None = None,
+    legal_name: str | None = None,
+    notes: str | None = None,
+    is_active: bool | None = None,
+    team_ids: list[int] | None = None,
     card: dict[str, Any] | None = None,
 ) -> Organization:
     """Change an organization; omitted fields stay. `card` sets fields of the client card
@@ -179,7 +188,7 @@ def _apply_card(organization: Organization, card: dict[str, Any] | None) -> None
         return
     unknown = set(card) - set(CARD_FIELDS)
     if unknown:
-        raise Invalid(_("Unknown field: %(field)s") % {"field": sorted(unknown)[0]}, code="invalid")
+        raise Invalid(_("Unknown field: %(field)s") % {"field": min(unknown)}, code="invalid")
     for field, value in card.items():
         setattr(organization, field, value)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -26,9 +27,9 @@ def reminder_recipients(organization_id: int) -> list[str]:
     managers = Contact.objects.filter(organization_id=organization_id).filter(
         Q(is_client_manager=True) | Q(user__role=UserRole.CLIENT_MANAGER)
     )
-    staff = User.objects.filter(
-        is_active=True, teams__organizations__id=organization_id
-    ).exclude(email="")
+    staff = User.objects.filter(is_active=True, teams__organizations__id=organization_id).exclude(
+        email=""
+    )
     addresses = {c.email for c in managers if c.email} | {u.email for u in staff}
     return sorted(addresses)
 
@@ -44,9 +45,13 @@ def send_license_reminders(*, today: dt.date) -> int:
     a LicenseReminder row (unique per license, threshold, end date) is written first, in
     its own transaction, and the mail leaves after commit."""
     sent = 0
-    licenses = License.objects.filter(
-        ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=max(THRESHOLDS))
-    ).defer("key").select_related("organization")
+    licenses = (
+        License.objects.filter(
+            ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=max(THRESHOLDS))
+        )
+        .defer("key")
+        .select_related("organization")
+    )
     for license_ in licenses:
         assert license_.ends_on is not None  # noqa: S101 (filtered above)
         threshold = _due_threshold((license_.ends_on - today).days)
@@ -59,9 +64,7 @@ def send_license_reminders(*, today: dt.date) -> int:
                 )
                 recipients = reminder_recipients(license_.organization_id)
                 if recipients:
-                    transaction.on_commit(
-                        lambda lic=license_, to=recipients: _send(lic, to)
-                    )
+                    transaction.on_commit(partial(_send, license_, recipients))
         except IntegrityError:
             continue  # already reminded at this threshold
         sent += 1

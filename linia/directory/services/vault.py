@@ -109,9 +109,7 @@ def update_credential(
 ) -> Credential:
     """Change a vault entry; omitted fields stay. Locks the row. Raises NotFound, Invalid."""
     _require_vault_staff(actor)
-    credential = (
-        visible_credentials(actor).select_for_update().filter(pk=credential_id).first()
-    )
+    credential = visible_credentials(actor).select_for_update().filter(pk=credential_id).first()
     if credential is None:
         raise NotFound(_("Credential not found."))
     if name is not None:
@@ -158,6 +156,7 @@ def reveal_credential(
     Raises NotFound (clients, organizations not served, missing), SecondFactorRequired.
     """
     _require_vault_staff(actor)
+    assert actor.user_id is not None  # noqa: S101 (checked above)
     credential = visible_credentials(actor).filter(pk=credential_id).first()
     if credential is None:
         raise NotFound(_("Credential not found."))
@@ -183,9 +182,9 @@ def _batches(model: type[Credential] | type[License], batch_size: int) -> Iterat
     last_id = 0
     while True:
         ids = list(
-            model.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[
-                :batch_size
-            ]
+            model.objects.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
         )
         if not ids:
             return
@@ -213,7 +212,11 @@ def rotate_encryption_keys(*, batch_size: int = 200) -> dict[str, int]:
                 counts["credentials"] += 1
     for ids in _batches(License, batch_size):
         with transaction.atomic():
-            for license_ in License.objects.filter(pk__in=ids, key__isnull=False).select_for_update().only("pk", "key"):
+            for license_ in (
+                License.objects.filter(pk__in=ids, key__isnull=False)
+                .select_for_update()
+                .only("pk", "key")
+            ):
                 if not license_.key or crypto.key_id_of_token(license_.key) == current:
                     continue
                 license_.key = crypto.rotate(license_.key, purpose=LICENSE_KEY_PURPOSE)

@@ -33,7 +33,10 @@ def test_a_callers_number_finds_the_contact_within_tenancy(world):
         is_client_manager=True,
     )
     assert contact.phone == "+380441234567"
-    assert list(contact.phones.values_list("number", flat=True)) == ["+380441234567", "+48221234567"]
+    assert list(contact.phones.values_list("number", flat=True)) == [
+        "+380441234567",
+        "+48221234567",
+    ]
     assert queries.find_contact_by_phone(actor(world.agent_a), "0048 22 123-45-67") == contact
     assert queries.find_contact_by_phone(actor(world.agent_b), "+48221234567") is None
     assert queries.find_contact_by_phone(actor(world.agent_a), "garbage") is None
@@ -52,7 +55,7 @@ def test_the_organization_card_fields(world):
         card={
             "tax_id": "12345678",
             "support_hours": "Mon-Fri 9-18",
-            "included_hours_per_month": Decimal("20"),
+            "included_hours_per_month": Decimal(20),
             "hourly_rate": Decimal("45.50"),
             "covered_workstations": 42,
             "status": "active",
@@ -96,9 +99,13 @@ def test_equipment_with_remote_access_links(world):
 @pytest.mark.parametrize("who", ["agent_b", "requester_a", "client_manager_b"])
 def test_equipment_and_licenses_are_written_by_serving_staff_only(world, who):
     with pytest.raises(NotFound):
-        services.create_asset(actor=actor(getattr(world, who)), organization_id=world.org_a.pk, name="x")
+        services.create_asset(
+            actor=actor(getattr(world, who)), organization_id=world.org_a.pk, name="x"
+        )
     with pytest.raises(NotFound):
-        services.create_license(actor=actor(getattr(world, who)), organization_id=world.org_a.pk, product="x")
+        services.create_license(
+            actor=actor(getattr(world, who)), organization_id=world.org_a.pk, product="x"
+        )
     assert Asset.objects.count() == 0
     assert License.objects.count() == 0
 
@@ -106,7 +113,9 @@ def test_equipment_and_licenses_are_written_by_serving_staff_only(world, who):
 def test_an_owner_from_another_organization_is_refused(world):
     with pytest.raises(Invalid):
         services.create_asset(
-            actor=actor(world.manager), organization_id=world.org_a.pk, name="x",
+            actor=actor(world.manager),
+            organization_id=world.org_a.pk,
+            name="x",
             owner_id=world.contact_b.pk,
         )
     assert Asset.objects.count() == 0
@@ -114,11 +123,17 @@ def test_an_owner_from_another_organization_is_refused(world):
 
 def test_license_key_is_sealed_and_hidden(world):
     license_ = services.create_license(
-        actor=actor(world.agent_a), organization_id=world.org_a.pk, product="Windows Server",
-        edition="Standard", key="ABCDE-12345", seats=5, ends_on=dt.date(2027, 1, 1),
+        actor=actor(world.agent_a),
+        organization_id=world.org_a.pk,
+        product="Windows Server",
+        edition="Standard",
+        key="ABCDE-12345",
+        seats=5,
+        ends_on=dt.date(2027, 1, 1),
         contact_ids=[world.contact_a.pk],
     )
     license_.refresh_from_db()
+    assert license_.key is not None
     assert b"ABCDE" not in bytes(license_.key)
     assert "ABCDE" not in repr(license_)
     listed = queries.list_licenses_for(actor(world.agent_a))
@@ -126,11 +141,15 @@ def test_license_key_is_sealed_and_hidden(world):
     assert list(queries.list_licenses_for(actor(world.requester_a))) == []
 
 
-def test_license_reminders_once_per_threshold(world, mailoutbox, django_capture_on_commit_callbacks):
+def test_license_reminders_once_per_threshold(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     world.contact_a.is_client_manager = True
     world.contact_a.save()
     license_ = services.create_license(
-        actor=actor(world.agent_a), organization_id=world.org_a.pk, product="Office",
+        actor=actor(world.agent_a),
+        organization_id=world.org_a.pk,
+        product="Office",
         ends_on=dt.date(2027, 3, 31),
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -140,7 +159,11 @@ def test_license_reminders_once_per_threshold(world, mailoutbox, django_capture_
         assert services.send_license_reminders(today=dt.date(2027, 3, 25)) == 1
         assert services.send_license_reminders(today=dt.date(2027, 3, 30)) == 1
         assert services.send_license_reminders(today=dt.date(2027, 3, 30)) == 0
-    assert list(LicenseReminder.objects.filter(license=license_).order_by("-days").values_list("days", flat=True)) == [30, 7, 1]
+    assert list(
+        LicenseReminder.objects.filter(license=license_)
+        .order_by("-days")
+        .values_list("days", flat=True)
+    ) == [30, 7, 1]
     assert len(mailoutbox) == 3
     assert world.contact_a.email in mailoutbox[0].to
     assert world.agent_a.email in mailoutbox[0].to
@@ -152,16 +175,47 @@ def test_a_ticket_names_equipment_of_its_own_organization(world):
     from linia.tickets import services as ticket_services
     from linia.tickets.tests.factories import make_ticket
 
-    asset = services.create_asset(actor=actor(world.agent_a), organization_id=world.org_a.pk, name="PC-1")
-    other = services.create_asset(actor=actor(world.agent_b), organization_id=world.org_b.pk, name="PC-B")
+    asset = services.create_asset(
+        actor=actor(world.agent_a), organization_id=world.org_a.pk, name="PC-1"
+    )
+    other = services.create_asset(
+        actor=actor(world.agent_b), organization_id=world.org_b.pk, name="PC-B"
+    )
     ticket = make_ticket(actor(world.requester_a), asset_id=asset.pk)
     assert ticket.asset_id == asset.pk
     with pytest.raises(Invalid):
         make_ticket(actor(world.requester_a), asset_id=other.pk)
-    ticket = ticket_services.classify_ticket(actor=actor(world.agent_a), number=ticket.number, asset_id=None)
+    ticket = ticket_services.classify_ticket(
+        actor=actor(world.agent_a), number=ticket.number, asset_id=None
+    )
     assert ticket.asset_id is None
     with pytest.raises(Invalid):
-        ticket_services.classify_ticket(actor=actor(world.agent_a), number=ticket.number, asset_id=other.pk)
+        ticket_services.classify_ticket(
+            actor=actor(world.agent_a), number=ticket.number, asset_id=other.pk
+        )
     ticket.refresh_from_db()
     assert ticket.asset_id is None
     assert list(asset.tickets.values_list("number", flat=True)) == []
+
+
+def test_staff_invite_a_contact_to_the_portal(world, client, mailoutbox, django_capture_on_commit_callbacks):
+    contact = services.create_contact(organization_id=world.org_a.pk, full_name="Olga Petrenko", email="olga@acme.test", language="uk")
+    with django_capture_on_commit_callbacks(execute=True):
+        user = services.invite_contact(actor=actor(world.agent_a), contact_id=contact.pk)
+    contact.refresh_from_db()
+    assert (contact.user_id, user.role, user.has_usable_password()) == (user.pk, "requester", False)
+    assert mailoutbox[0].to == ["olga@acme.test"]
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/password/reset/key/" in line)
+    path = link.strip().split("http://127.0.0.1:8000", 1)[-1]
+    page = client.get(path, follow=True)
+    assert page.status_code == 200
+    assert 'name="password1"' in page.content.decode()
+
+
+@pytest.mark.parametrize("who", ["agent_b", "requester_a", "client_manager_a"])
+def test_others_cannot_invite(world, who):
+    contact = services.create_contact(organization_id=world.org_a.pk, full_name="X", email="x@acme.test")
+    with pytest.raises(NotFound):
+        services.invite_contact(actor=actor(getattr(world, who)), contact_id=contact.pk)
+    contact.refresh_from_db()
+    assert contact.user_id is None

@@ -15,7 +15,7 @@ from linia.directory.services import SecondFactorRequired
 from linia.directory.tests.factories import actor
 
 
-def make_credential(world, *, secret="S3cr3t-Pa55", organization=None):
+def make_credential(world, *, secret="S3cr3t-Pa55", organization=None):  # noqa: S107
     return services.create_credential(
         actor=actor(world.agent_a),
         organization_id=(organization or world.org_a).pk,
@@ -50,7 +50,9 @@ def test_an_agent_who_serves_the_organization_reveals_and_it_is_audited(world):
     assert reveal(world.agent_a, credential) == "S3cr3t-Pa55"
     assert reveal(world.engineer_a, credential) == "S3cr3t-Pa55"
     assert reveal(world.manager, credential) == "S3cr3t-Pa55"
-    rows = list(CredentialReveal.objects.order_by("id").values_list("user_id", "ip_address", "user_agent"))
+    rows = list(
+        CredentialReveal.objects.order_by("id").values_list("user_id", "ip_address", "user_agent")
+    )
     assert rows == [
         (world.agent_a.pk, "203.0.113.7", "pytest"),
         (world.engineer_a.pk, "203.0.113.7", "pytest"),
@@ -77,7 +79,9 @@ def test_others_cannot_create_or_change_entries(world, who):
             actor=actor(getattr(world, who)), organization_id=world.org_a.pk, name="x", secret="y"
         )
     with pytest.raises(NotFound):
-        services.update_credential(actor=actor(getattr(world, who)), credential_id=credential.pk, secret="z")
+        services.update_credential(
+            actor=actor(getattr(world, who)), credential_id=credential.pk, secret="z"
+        )
     with pytest.raises(NotFound):
         services.delete_credential(actor=actor(getattr(world, who)), credential_id=credential.pk)
     assert Credential.objects.count() == 1
@@ -92,9 +96,13 @@ def test_an_entry_needs_a_secret_and_an_asset_of_the_same_organization(world):
 
 def test_update_reseals_and_keeps_the_secret_when_omitted(world):
     credential = make_credential(world)
-    services.update_credential(actor=actor(world.agent_a), credential_id=credential.pk, login="root")
+    services.update_credential(
+        actor=actor(world.agent_a), credential_id=credential.pk, login="root"
+    )
     assert reveal(world.agent_a, credential) == "S3cr3t-Pa55"
-    services.update_credential(actor=actor(world.agent_a), credential_id=credential.pk, secret="new")
+    services.update_credential(
+        actor=actor(world.agent_a), credential_id=credential.pk, secret="new"
+    )
     assert reveal(world.agent_a, credential) == "new"
 
 
@@ -146,6 +154,8 @@ def test_the_rotation_command_reports_what_it_did(world, capsys):
 def test_managers_read_the_audit_log_and_agents_do_not(world):
     credential = make_credential(world)
     reveal(world.agent_a, credential)
-    assert [row.user_id for row in queries.list_reveals_for(actor(world.manager))] == [world.agent_a.pk]
+    assert [row.user_id for row in queries.list_reveals_for(actor(world.manager))] == [
+        world.agent_a.pk
+    ]
     assert list(queries.list_reveals_for(actor(world.agent_a))) == []
     assert list(queries.list_reveals_for(actor(world.requester_a))) == []

@@ -90,7 +90,7 @@ def test_assignee_must_be_staff(shared_world):
 
 
 def test_unknown_fields_are_refused():
-    with pytest.raises(Invalid, match="Unknown rule fields: colour."):
+    with pytest.raises(Invalid, match=r"Unknown rule fields: colour\."):
         services.create_rule(
             actor=SYSTEM_ACTOR, name="x", condition="resolution_breach", colour="red"
         )
@@ -182,7 +182,9 @@ def test_default_rules(shared_world, django_capture_on_commit_callbacks):
     ]
     urgent.refresh_from_db()
     assert urgent.tier == 2
-    assert TicketEvent.objects.filter(ticket=urgent, kind="ticket.escalation_rule_fired").count() == 3
+    assert (
+        TicketEvent.objects.filter(ticket=urgent, kind="ticket.escalation_rule_fired").count() == 3
+    )
     # The escalation (managers, new team), and one e-mail per hierarchical rule to the manager.
     assert sorted(m.to[0] for m in mail.outbox) == sorted([
         shared_world.manager.email, shared_world.engineer_a.email,

@@ -198,9 +198,24 @@ class ClassifyForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, categories: Iterable[tuple[int, str]] = (), **kwargs: Any):
+    asset = forms.TypedChoiceField(
+        label=_("Equipment"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        categories: Iterable[tuple[int, str]] = (),
+        assets: Iterable[tuple[int, str]] = (),
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = _blank("—", categories)  # type: ignore[attr-defined]
+        assets = list(assets)
+        if assets:
+            self.fields["asset"].choices = _blank("—", assets)  # type: ignore[attr-defined]
+        else:
+            del self.fields["asset"]  # the organization has no equipment on its card
 
 
 class AssignForm(forms.Form):

@@ -27,4 +27,10 @@ urlpatterns = [
     path("assets/<int:asset_id>/", directory.asset, name="asset"),
     path("credentials/<int:credential_id>/reveal/", directory.reveal, name="reveal_credential"),
     path("vault-log/", directory.vault_log, name="vault_log"),
+    path("directory/import/", directory.import_directory, name="import_directory"),
+    path(
+        "directory/export/<str:kind>.<str:fmt>",
+        directory.export_directory,
+        name="export_directory",
+    ),
 ]

@@ -1,3 +1,4 @@
+# ruff: noqa: S603  (starts our own dovecot)
 """A throw-away dovecot IMAP server on loopback for tests (no systemd, no root needed).
 
 `start_dovecot(directory)` writes a config into `directory`, starts dovecot on a free port,
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 USER = "support"
-PASSWORD = "secret-pass"  # noqa: S105
+PASSWORD = "secret-pass"
 
 
 def dovecot_binary() -> str | None:
@@ -52,8 +53,12 @@ class Dovecot:
 
     def stop(self) -> None:
         doveadm = shutil.which("doveadm") or "/usr/bin/doveadm"
-        subprocess.run([doveadm, "-c", str(self.config), "stop"], check=False,  # noqa: S603
-                       capture_output=True, timeout=30)
+        subprocess.run(
+            [doveadm, "-c", str(self.config), "stop"],
+            check=False,
+            capture_output=True,
+            timeout=30,
+        )
 
 
 def start_dovecot(directory: Path) -> Dovecot:
@@ -63,7 +68,12 @@ def start_dovecot(directory: Path) -> Dovecot:
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o755)  # noqa: S103 (the unprivileged mail processes must enter it)
     if os.geteuid() == 0:
-        login_user, internal_user, mail_user, mail_group = "dovenull", "dovecot", "nobody", "nogroup"
+        login_user, internal_user, mail_user, mail_group = (
+            "dovenull",
+            "dovecot",
+            "nobody",
+            "nogroup",
+        )
         import grp
         import pwd
 
@@ -123,8 +133,14 @@ service imap-login {{
 }}
 """)
     # dovecot forks into the background; its output goes to the log, not to our pipes.
-    subprocess.run([binary, "-c", str(config)], check=True, stdin=subprocess.DEVNULL,  # noqa: S603
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    subprocess.run(
+        [binary, "-c", str(config)],
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=30,
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:

@@ -31,8 +31,13 @@ def open_ticket(world):
         actor=SYSTEM_ACTOR, subject="Printer on floor 3 is jammed", requester=world.contact_a.pk
     )
     OutboundEmail.objects.create(
-        from_email="support@linia.localhost", to="anna@example.test", subject="x",
-        message_id=SENT_ID, raw=b"", status=OutboundStatus.KEPT, ticket_number=ticket.number,
+        from_email="support@linia.localhost",
+        to="anna@example.test",
+        subject="x",
+        message_id=SENT_ID,
+        raw=b"",
+        status=OutboundStatus.KEPT,
+        ticket_number=ticket.number,
     )
     return ticket
 

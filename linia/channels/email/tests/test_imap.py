@@ -1,3 +1,4 @@
+# ruff: noqa: S603  (runs our own console script)
 """IMAP against a real dovecot on loopback: peek, ingest, then flag \\Seen after commit."""
 
 from __future__ import annotations
@@ -36,11 +37,17 @@ def dovecot():
     server.stop()
 
 
-def _mailbox(server: Dovecot, **fields) -> Mailbox:
-    return Mailbox.objects.create(
-        name="Support", host="127.0.0.1", port=server.port, security=Security.NONE,
-        username=USER, password=PASSWORD, **fields,
+def _mailbox(server: Dovecot, *, password: str = PASSWORD) -> Mailbox:
+    mailbox = Mailbox(
+        name="Support",
+        host="127.0.0.1",
+        port=server.port,
+        security=Security.NONE,
+        username=USER,
     )
+    mailbox.set_secret("password", password)
+    mailbox.save()
+    return mailbox
 
 
 def _flags(server: Dovecot) -> dict[str, bool]:
@@ -53,7 +60,9 @@ def _flags(server: Dovecot) -> dict[str, bool]:
 
 def test_poll_creates_tickets_and_flags_seen_after_commit(world, dovecot):
     dovecot.deliver(raw_email(message_id="<m1@x.test>", subject="First"))
-    dovecot.deliver(raw_email(message_id="<m2@x.test>", subject="Second", sender="new@nowhere.test"))
+    dovecot.deliver(
+        raw_email(message_id="<m2@x.test>", subject="Second", sender="new@nowhere.test")
+    )
     mailbox = _mailbox(dovecot)
 
     [report] = poll_all()
@@ -123,8 +132,11 @@ def test_a_reply_by_imap_lands_on_its_ticket(world, dovecot):
     _mailbox(dovecot)
     poll_all()
     number = Ticket.objects.get().number
-    dovecot.deliver(raw_email(subject="Re: Printer", body="Still broken.",
-                              headers={"In-Reply-To": "<r1@x.test>"}))
+    dovecot.deliver(
+        raw_email(
+            subject="Re: Printer", body="Still broken.", headers={"In-Reply-To": "<r1@x.test>"}
+        )
+    )
 
     [report] = poll_all()
 
@@ -133,8 +145,7 @@ def test_a_reply_by_imap_lands_on_its_ticket(world, dovecot):
 
 
 def test_a_mailbox_that_cannot_log_in_counts_failures(world, dovecot):
-    mailbox = _mailbox(dovecot)
-    Mailbox.objects.filter(pk=mailbox.pk).update(password="wrong")  # noqa: S106
+    mailbox = _mailbox(dovecot, password="wrong")
 
     for _ in range(3):
         poll_all()
@@ -147,25 +158,46 @@ def test_a_mailbox_that_cannot_log_in_counts_failures(world, dovecot):
 @pytest.mark.slow  # a real `linia poll-imap` process killed with SIGKILL mid-batch (~10 s)
 def test_kill_9_mid_batch_loses_and_doubles_nothing(dovecot, tmp_path):
     database = tmp_path / "kill.sqlite3"
-    env = {**os.environ, "LINIA_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{database}",
-           "DJANGO_SETTINGS_MODULE": "linia.config.settings"}
+    env = {
+        **os.environ,
+        "LINIA_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "linia.config.settings",
+    }
     env.pop("PYTEST_XDIST_WORKER", None)
     linia = [sys.executable, "-m", "linia"]
     subprocess.run([*linia, "migrate", "-v0"], env=env, check=True, timeout=120)
-    subprocess.run([*linia, "shell", "-c", (
-        "from linia.channels.email.models import Mailbox; "
-        f"Mailbox.objects.create(name='m', host='127.0.0.1', port={dovecot.port}, "
-        f"security='none', username='{USER}', password='{PASSWORD}')"
-    )], env=env, check=True, timeout=120)
+    subprocess.run(
+        [
+            *linia,
+            "shell",
+            "-c",
+            (
+                "from linia.channels.email.models import Mailbox; "
+                f"m = Mailbox(name='m', host='127.0.0.1', port={dovecot.port}, "
+                f"security='none', username='{USER}'); "
+                f"m.set_secret('password', '{PASSWORD}'); m.save()"
+            ),
+        ],
+        env=env,
+        check=True,
+        timeout=120,
+    )
     total = 120
     for number in range(total):
-        dovecot.deliver(raw_email(message_id=f"<k{number}@x.test>", subject=f"Kill {number}",
-                                  sender=f"user{number % 7}@nowhere.test"))
+        dovecot.deliver(
+            raw_email(
+                message_id=f"<k{number}@x.test>",
+                subject=f"Kill {number}",
+                sender=f"user{number % 7}@nowhere.test",
+            )
+        )
     env["LINIA_EMAIL_RATE_LIMIT"] = "100000"
     kills = 0
     for _attempt in range(3):
-        poller = subprocess.Popen([*linia, "poll-imap"], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+        poller = subprocess.Popen(
+            [*linia, "poll-imap"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 60
         target = 20 * (_attempt + 1)
         while time.monotonic() < deadline and poller.poll() is None:
@@ -177,8 +209,9 @@ def test_kill_9_mid_batch_loses_and_doubles_nothing(dovecot, tmp_path):
                 break
             time.sleep(0.02)
         poller.wait(timeout=60)
-    subprocess.run([*linia, "poll-imap"], env=env, check=True, timeout=300,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*linia, "poll-imap"], env=env, check=True, timeout=300, stdout=subprocess.DEVNULL
+    )
 
     assert kills >= 1
     with sqlite3.connect(database) as db:

@@ -1,3 +1,4 @@
+# ruff: noqa: S603  (runs our own console script)
 from __future__ import annotations
 
 import importlib
@@ -52,16 +53,15 @@ def test_a_reused_message_id_on_another_message_is_not_a_duplicate(world):
 
     assert second.outcome == "created"
     assert second.ticket_number != first.ticket_number
-    assert InboundEmail.objects.get(pk=second.inbound_id).message_id.endswith(
-        "@synthesized.linia>"
-    )
+    assert InboundEmail.objects.get(pk=second.inbound_id).message_id.endswith("@synthesized.linia>")
 
 
 def test_a_reply_threads_by_a_message_id_linia_received(world):
     first = ingest_message(raw=raw_email(message_id="<root@x.test>"), source="pipe")
     reply = ingest_message(
-        raw=raw_email(subject="Re: hello", body="More details.",
-                      headers={"In-Reply-To": "<root@x.test>"}),
+        raw=raw_email(
+            subject="Re: hello", body="More details.", headers={"In-Reply-To": "<root@x.test>"}
+        ),
         source="pipe",
     )
 
@@ -69,7 +69,9 @@ def test_a_reply_threads_by_a_message_id_linia_received(world):
     assert MessageLink.objects.filter(message_id="<root@x.test>").count() == 1
     message = Message.objects.get(ticket__number=first.ticket_number)
     assert (message.body, message.is_internal, message.author_id) == (
-        "More details.", False, world.requester_a.pk
+        "More details.",
+        False,
+        world.requester_a.pk,
     )
 
 
@@ -78,7 +80,9 @@ def test_a_reply_resumes_a_pending_ticket(world):
         actor=SYSTEM_ACTOR, subject="Printer", requester=world.contact_a.pk
     )
     ticket_services.change_status(
-        actor=actor_for_user(world.agent_a), number=ticket.number, to="pending",
+        actor=actor_for_user(world.agent_a),
+        number=ticket.number,
+        to="pending",
         note="Waiting for the user",
     )
     result = ingest_message(raw=raw_email(subject=f"Re: [#{ticket.number}] Printer"), source="pipe")
@@ -92,12 +96,17 @@ def test_an_auto_reply_never_reopens_a_resolved_ticket(world):
         actor=SYSTEM_ACTOR, subject="Printer", requester=world.contact_a.pk
     )
     ticket_services.change_status(
-        actor=actor_for_user(world.agent_a), number=ticket.number, to="resolved",
+        actor=actor_for_user(world.agent_a),
+        number=ticket.number,
+        to="resolved",
         resolution="Fixed.",
     )
     result = ingest_message(
-        raw=raw_email(subject=f"Automatic reply: [#{ticket.number}] Printer", body="Away",
-                      headers={"Auto-Submitted": "auto-replied"}),
+        raw=raw_email(
+            subject=f"Automatic reply: [#{ticket.number}] Printer",
+            body="Away",
+            headers={"Auto-Submitted": "auto-replied"},
+        ),
         source="pipe",
     )
 
@@ -111,7 +120,9 @@ def test_a_reply_to_a_closed_ticket_opens_a_new_one(world):
         actor=SYSTEM_ACTOR, subject="Printer", requester=world.contact_a.pk
     )
     ticket_services.change_status(
-        actor=actor_for_user(world.agent_a), number=ticket.number, to="cancelled",
+        actor=actor_for_user(world.agent_a),
+        number=ticket.number,
+        to="cancelled",
         note="Duplicate",
     )
     result = ingest_message(raw=raw_email(subject=f"Re: [#{ticket.number}] Printer"), source="pipe")
@@ -126,8 +137,11 @@ def test_another_organizations_contact_cannot_reply_onto_a_ticket(world):
         actor=SYSTEM_ACTOR, subject="Secret", requester=world.contact_a.pk
     )
     result = ingest_message(
-        raw=raw_email(sender="bob@example.test", subject=f"Re: [#{ticket.number}] Secret",
-                      headers={"In-Reply-To": f"<ticket-{ticket.number}@linia.localhost>"}),
+        raw=raw_email(
+            sender="bob@example.test",
+            subject=f"Re: [#{ticket.number}] Secret",
+            headers={"In-Reply-To": f"<ticket-{ticket.number}@linia.localhost>"},
+        ),
         source="pipe",
     )
 
@@ -139,7 +153,9 @@ def test_another_organizations_contact_cannot_reply_onto_a_ticket(world):
 
 def test_unknown_senders_go_to_the_unsorted_organization(world):
     first = ingest_message(raw=raw_email(sender="New Person <new@nowhere.test>"), source="pipe")
-    second = ingest_message(raw=raw_email(sender="new@nowhere.test", subject="Again"), source="pipe")
+    second = ingest_message(
+        raw=raw_email(sender="new@nowhere.test", subject="Again"), source="pipe"
+    )
 
     contact = Contact.objects.get(email="new@nowhere.test")
     assert (contact.organization.name, contact.full_name) == ("Unsorted", "New Person")
@@ -149,11 +165,14 @@ def test_unknown_senders_go_to_the_unsorted_organization(world):
 
 def test_a_mailbox_may_reject_unknown_senders_politely(world, mailoutbox):
     mailbox = Mailbox.objects.create(
-        name="Support", host="127.0.0.1", username="u",
+        name="Support",
+        host="127.0.0.1",
+        username="u",
         unknown_sender_policy=UnknownSenderPolicy.REJECT,
     )
-    result = ingest_message(raw=raw_email(sender="x@nowhere.test"), source="imap",
-                            mailbox_id=mailbox.pk)
+    result = ingest_message(
+        raw=raw_email(sender="x@nowhere.test"), source="imap", mailbox_id=mailbox.pk
+    )
 
     assert (result.outcome, result.reason) == ("ignored", "unknown sender rejected")
     [reply] = mailoutbox
@@ -165,8 +184,7 @@ def test_a_mailbox_may_reject_unknown_senders_politely(world, mailoutbox):
 def test_a_runaway_sender_is_rate_limited(world, settings):
     settings.LINIA_EMAIL_RATE_LIMIT = 3
     outcomes = [
-        ingest_message(raw=raw_email(subject=f"Loop {n}"), source="pipe").outcome
-        for n in range(5)
+        ingest_message(raw=raw_email(subject=f"Loop {n}"), source="pipe").outcome for n in range(5)
     ]
 
     assert outcomes == ["created", "created", "created", "quarantined", "quarantined"]
@@ -188,7 +206,9 @@ def test_a_failure_quarantines_the_message_and_retry_processes_it(world):
     assert retried.outcome == "created"
     inbound.refresh_from_db()
     assert (inbound.outcome, inbound.attempts, inbound.ticket_number) == (
-        "created", 2, retried.ticket_number
+        "created",
+        2,
+        retried.ticket_number,
     )
 
 
@@ -221,12 +241,14 @@ def test_the_command_prints_one_line_per_outcome(world, monkeypatch):
     number = Ticket.objects.get().number
     assert (line, code) == (f"created {number}", 0)
     assert _run_command(raw, monkeypatch) == (f"duplicate {number}", 0)
-    assert _run_command(
-        raw_email(subject=f"Re: [#{number}]", body="thanks"), monkeypatch
-    ) == (f"appended {number}", 0)
-    assert _run_command(
-        raw_email(sender="support@linia.localhost"), monkeypatch
-    ) == ("ignored own mail", 0)
+    assert _run_command(raw_email(subject=f"Re: [#{number}]", body="thanks"), monkeypatch) == (
+        f"appended {number}",
+        0,
+    )
+    assert _run_command(raw_email(sender="support@linia.localhost"), monkeypatch) == (
+        "ignored own mail",
+        0,
+    )
     line, code = _run_command(b"Subject: no sender\r\n\r\nbody", monkeypatch)
     inbound = InboundEmail.objects.latest("pk")
     assert (line, code) == (f"quarantined {inbound.pk}: no sender address", 1)
@@ -246,13 +268,27 @@ def test_the_real_pipe_command(tmp_path):
     import sys
 
     env_db = tmp_path / "pipe.sqlite3"
-    env = {"LINIA_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{env_db}", "PATH": "/usr/bin:/bin"}
+    env = {
+        "LINIA_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{env_db}",
+        "PATH": "/usr/bin:/bin",
+    }
     linia = [sys.executable, "-m", "linia"]
     subprocess.run([*linia, "migrate", "-v0"], env=env, check=True)
-    done = subprocess.run([*linia, "ingest-email", "-"], env=env, input=raw_email(
-        sender="pipe@nowhere.test"), capture_output=True, check=False)
+    done = subprocess.run(
+        [*linia, "ingest-email", "-"],
+        env=env,
+        input=raw_email(sender="pipe@nowhere.test"),
+        capture_output=True,
+        check=False,
+    )
     assert (done.returncode, done.stdout.decode().strip()) == (0, "created 1001")
-    broken = subprocess.run([*linia, "ingest-email", "-"], env=env, input=b"no headers",
-                            capture_output=True, check=False)
+    broken = subprocess.run(
+        [*linia, "ingest-email", "-"],
+        env=env,
+        input=b"no headers",
+        capture_output=True,
+        check=False,
+    )
     assert broken.returncode == 1
     assert broken.stdout.decode().startswith("quarantined ")

@@ -36,21 +36,26 @@ def test_a_message_sent_by_smtp_becomes_a_ticket(receiver):
     world = build_world()
     with smtplib.SMTP("127.0.0.1", receiver, timeout=30) as client:
         refused = client.sendmail(
-            "anna@example.test", ["support@linia.localhost"],
+            "anna@example.test",
+            ["support@linia.localhost"],
             raw_email(subject="Sent by SMTP", message_id="<smtp1@x.test>"),
         )
         client.sendmail(
-            "anna@example.test", ["support@linia.localhost"],
+            "anna@example.test",
+            ["support@linia.localhost"],
             raw_email(subject="Sent by SMTP", message_id="<smtp1@x.test>"),
         )
 
     assert refused == {}
     ticket = Ticket.objects.get()
     assert (ticket.subject, ticket.requester, ticket.channel) == (
-        "Sent by SMTP", world.contact_a, "email"
+        "Sent by SMTP",
+        world.contact_a,
+        "email",
     )
     assert list(InboundEmail.objects.order_by("pk").values_list("source", "outcome")) == [
-        ("smtp", "created"), ("smtp", "duplicate"),
+        ("smtp", "created"),
+        ("smtp", "duplicate"),
     ]
 
 
@@ -58,8 +63,10 @@ def test_a_message_sent_by_smtp_becomes_a_ticket(receiver):
 def test_the_receiver_asks_to_retry_when_the_database_is_down(receiver):
     from django.db import OperationalError
 
-    with mock.patch.object(smtpd, "ingest_message", side_effect=OperationalError("down")), \
-            smtplib.SMTP("127.0.0.1", receiver, timeout=30) as client, \
-            pytest.raises(smtplib.SMTPDataError) as refused:
+    with (
+        mock.patch.object(smtpd, "ingest_message", side_effect=OperationalError("down")),
+        smtplib.SMTP("127.0.0.1", receiver, timeout=30) as client,
+        pytest.raises(smtplib.SMTPDataError) as refused,
+    ):
         client.sendmail("a@b.test", ["support@linia.localhost"], raw_email())
     assert refused.value.smtp_code == 451

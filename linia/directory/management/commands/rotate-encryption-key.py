@@ -14,7 +14,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=200)
         parser.add_argument(
-            "--generate", action="store_true",
+            "--generate",
+            action="store_true",
             help="Only print a new random key to put first in LINIA_ENCRYPTION_KEYS.",
         )
 

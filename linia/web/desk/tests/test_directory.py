@@ -3,7 +3,13 @@ audit log, and the compact card beside a ticket."""
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 
 from linia.directory import services
 from linia.directory.models import CredentialReveal
@@ -13,22 +19,33 @@ from linia.tickets.tests.factories import make_ticket
 
 def make_card(world):
     asset = services.create_asset(
-        actor=actor(world.agent_a), organization_id=world.org_a.pk, name="ACC-PC-07",
-        anydesk_id="123456789", rdp_host="acc-pc-07", owner_id=world.contact_a.pk,
+        actor=actor(world.agent_a),
+        organization_id=world.org_a.pk,
+        name="ACC-PC-07",
+        anydesk_id="123456789",
+        rdp_host="acc-pc-07",
+        owner_id=world.contact_a.pk,
     )
     credential = services.create_credential(
-        actor=actor(world.agent_a), organization_id=world.org_a.pk, name="Firewall",
-        login="admin", url="https://fw.acme.test", secret="Fw-Secret-77",
+        actor=actor(world.agent_a),
+        organization_id=world.org_a.pk,
+        name="Firewall",
+        login="admin",
+        url="https://fw.acme.test",
+        secret="Fw-Secret-77",
     )
     services.create_license(
-        actor=actor(world.agent_a), organization_id=world.org_a.pk, product="Kaspersky", seats=10,
+        actor=actor(world.agent_a),
+        organization_id=world.org_a.pk,
+        product="Kaspersky",
+        seats=10,
         key="KAV-KEY-1",
     )
     return asset, credential
 
 
 def test_the_organization_card_lists_everything_but_no_secret(client, world):
-    asset, credential = make_card(world)
+    _asset, credential = make_card(world)
     client.force_login(world.agent_a)
     listing = client.get("/desk/organizations/")
     assert listing.status_code == 200
@@ -58,7 +75,7 @@ def test_an_agent_not_serving_gets_404(client, world, who):
 
 @pytest.mark.parametrize("who", ["requester_a", "client_manager_a", "requester_b"])
 def test_clients_never_reach_the_desk_cards(client, world, who):
-    asset, credential = make_card(world)
+    _asset, credential = make_card(world)
     client.force_login(getattr(world, who))
     assert client.get(f"/desk/organizations/{world.org_a.pk}/").status_code == 302
     response = client.post(f"/desk/credentials/{credential.pk}/reveal/")
@@ -71,14 +88,22 @@ def test_reveal_on_click_is_audited_and_not_cached(client, world):
     _asset, credential = make_card(world)
     client.force_login(world.agent_a)
     response = client.post(
-        f"/desk/credentials/{credential.pk}/reveal/", HTTP_HX_REQUEST="true",
-        HTTP_USER_AGENT="Firefox", REMOTE_ADDR="192.0.2.10",
+        f"/desk/credentials/{credential.pk}/reveal/",
+        HTTP_HX_REQUEST="true",
+        HTTP_USER_AGENT="Firefox",
+        REMOTE_ADDR="192.0.2.10",
     )
     assert response.status_code == 200
-    assert '<code class="secret" data-testid="secret">Fw-Secret-77</code>' in response.content.decode()
+    assert (
+        '<code class="secret" data-testid="secret">Fw-Secret-77</code>' in response.content.decode()
+    )
     assert "no-store" in response["Cache-Control"]
     row = CredentialReveal.objects.get()
-    assert (row.user_id, row.ip_address, row.user_agent) == (world.agent_a.pk, "192.0.2.10", "Firefox")
+    assert (row.user_id, row.ip_address, row.user_agent) == (
+        world.agent_a.pk,
+        "192.0.2.10",
+        "Firefox",
+    )
 
 
 def _current_code(secret: str) -> str:
@@ -97,7 +122,9 @@ def test_with_totp_the_reveal_asks_for_a_code_first(client, world):
     wrong = client.post(f"/desk/credentials/{credential.pk}/reveal/", {"code": "000000"})
     assert "The code is not valid." in wrong.content.decode()
     assert CredentialReveal.objects.count() == 0
-    right = client.post(f"/desk/credentials/{credential.pk}/reveal/", {"code": _current_code(secret)})
+    right = client.post(
+        f"/desk/credentials/{credential.pk}/reveal/", {"code": _current_code(secret)}
+    )
     assert right.status_code == 200
     assert "Fw-Secret-77" in right.content.decode()
     # within five minutes a second reveal needs no new code
@@ -109,7 +136,9 @@ def test_with_totp_the_reveal_asks_for_a_code_first(client, world):
 
 def test_the_audit_log_is_for_managers(client, world):
     _asset, credential = make_card(world)
-    services.reveal_credential(actor=actor(world.agent_a), credential_id=credential.pk, ip="192.0.2.1", user_agent="UA")
+    services.reveal_credential(
+        actor=actor(world.agent_a), credential_id=credential.pk, ip="192.0.2.1", user_agent="UA"
+    )
     client.force_login(world.manager)
     page = client.get("/desk/vault-log/")
     assert page.status_code == 200
@@ -121,7 +150,7 @@ def test_the_audit_log_is_for_managers(client, world):
 
 
 def test_the_ticket_page_shows_the_client_card(client, world):
-    asset, credential = make_card(world)
+    asset, _credential = make_card(world)
     ticket = make_ticket(actor(world.requester_a), asset_id=asset.pk)
     other = make_ticket(actor(world.requester_a), subject="Earlier problem")
     client.force_login(world.agent_a)
@@ -133,3 +162,78 @@ def test_the_ticket_page_shows_the_client_card(client, world):
     assert f'href="/desk/tickets/{other.number}/"' in html
     asset_page = client.get(f"/desk/assets/{asset.pk}/").content.decode()
     assert f'href="/desk/tickets/{ticket.number}/"' in asset_page
+
+
+def test_import_preview_then_import(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from linia.directory.models import Organization
+
+    client.force_login(world.manager)
+    upload = SimpleUploadedFile(
+        "orgs.csv", b"name,support_hours\nInitech,24/7\n", content_type="text/csv"
+    )
+    preview = client.post(
+        "/desk/directory/import/", {"kind": "organizations", "file": upload, "action": "preview"}
+    )
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "Preview: every row is valid." in html
+    assert not Organization.objects.filter(name="Initech").exists()
+    data = preview.context["data"]
+    done = client.post(
+        "/desk/directory/import/",
+        {"kind": "organizations", "data": data, "filename": "orgs.csv", "action": "import"},
+    )
+    assert "Imported 1 row." in done.content.decode()
+    assert Organization.objects.get(name="Initech").support_hours == "24/7"
+
+
+def test_import_reports_bad_rows_and_writes_nothing(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from linia.directory.models import Contact
+
+    before = Contact.objects.count()
+    client.force_login(world.manager)
+    upload = SimpleUploadedFile(
+        "c.csv", b"organization,full_name\nAcme,Ok Person\nMissing Org,Bad\n"
+    )
+    response = client.post(
+        "/desk/directory/import/", {"kind": "contacts", "file": upload, "action": "import"}
+    )
+    assert response.status_code == 422
+    assert "1 row has errors: nothing was imported." in response.content.decode()
+    assert Contact.objects.count() == before
+
+
+def test_import_is_for_managers_and_export_respects_tenancy(client, world):
+    make_card(world)
+    client.force_login(world.agent_a)
+    assert client.get("/desk/directory/import/").status_code == 404
+    response = client.get("/desk/directory/export/assets.csv")
+    assert response.status_code == 200
+    assert "ACC-PC-07" in response.content.decode("utf-8-sig")
+    client.force_login(world.agent_b)
+    assert "ACC-PC-07" not in client.get("/desk/directory/export/assets.csv").content.decode(
+        "utf-8-sig"
+    )
+    assert client.get("/desk/directory/export/credentials.csv").status_code == 404
+
+
+def test_the_desk_names_the_equipment_when_classifying(client, world):
+    asset, _credential = make_card(world)
+    ticket = make_ticket(actor(world.requester_a))
+    client.force_login(world.agent_a)
+    page = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+    assert f'<option value="{asset.pk}">ACC-PC-07</option>' in page
+    data = {"subject": ticket.subject, "type": ticket.type, "category": "", "impact": ticket.impact,
+            "urgency": ticket.urgency, "priority": "", "asset": str(asset.pk)}
+    response = client.post(f"/desk/tickets/{ticket.number}/classify/", data)
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.asset_id == asset.pk
+    client.force_login(world.agent_b)
+    assert client.post(f"/desk/tickets/{ticket.number}/classify/", {**data, "asset": ""}).status_code == 404
+    ticket.refresh_from_db()
+    assert ticket.asset_id == asset.pk

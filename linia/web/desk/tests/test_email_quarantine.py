@@ -74,10 +74,16 @@ def test_agents_and_clients_cannot_see_incoming_mail(client, world):
 
 def test_a_failing_mailbox_raises_an_alert_in_the_desk(client, world):
     Mailbox.objects.create(
-        name="Support inbox", host="127.0.0.1", username="u", consecutive_failures=3,
+        name="Support inbox",
+        host="127.0.0.1",
+        username="u",
+        consecutive_failures=3,
         last_error="LOGIN failed",
     )
     client.force_login(world.manager)
-    assert "The mailbox “Support inbox” failed 3 polls in a row" in client.get("/desk/").content.decode()
+    assert (
+        "The mailbox “Support inbox” failed 3 polls in a row"
+        in client.get("/desk/").content.decode()
+    )
     client.force_login(world.agent_a)
     assert "Support inbox" not in client.get("/desk/").content.decode()

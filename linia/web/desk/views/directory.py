@@ -3,17 +3,23 @@ ticket, revealing a vault entry (htmx), and the vault's audit log for managers."
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
+from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from linia.accounts import mfa
 from linia.core.access import Actor
-from linia.directory import queries, services
+from linia.core.errors import DomainError
+from linia.directory import queries, services, transfer
 from linia.tickets import queries as ticket_queries
 from linia.tickets.models import Ticket
 
@@ -25,7 +31,9 @@ CARD_CREDENTIALS = 30
 LOG_PAGE_SIZE = 50
 
 
-def _recent_tickets(actor: Actor, organization_id: int, *, limit: int, exclude: int | None = None) -> list[Ticket]:
+def _recent_tickets(
+    actor: Actor, organization_id: int, *, limit: int, exclude: int | None = None
+) -> list[Ticket]:
     tickets = (
         ticket_queries.visible_tickets(actor)
         .filter(organization_id=organization_id)
@@ -57,6 +65,17 @@ def client_card_context(actor: Actor, ticket: Ticket) -> dict[str, Any]:
             actor, ticket.organization_id, limit=RECENT_TICKETS, exclude=ticket.pk
         ),
     }
+
+
+def asset_choices(actor: Actor, organization_id: int) -> list[tuple[int, str]]:
+    """The equipment a ticket of this organization may name, for the classification form."""
+    return [
+        (asset.pk, asset.name)
+        for asset in queries.visible_assets(actor)
+        .filter(organization_id=organization_id, is_active=True)
+        .only("id", "name")
+        .order_by("name", "id")
+    ]
 
 
 @require_GET
@@ -156,9 +175,92 @@ def vault_log(request: HttpRequest) -> HttpResponse:
     organization_id = request.GET.get("organization")
     reveals = queries.list_reveals_for(
         actor,
-        organization_id=int(organization_id) if organization_id and organization_id.isdigit() else None,
+        organization_id=int(organization_id)
+        if organization_id and organization_id.isdigit()
+        else None,
     )
     page = Paginator(reveals, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "desk/directory/vault_log.html", {"page": page, "reveals": list(page.object_list)}
     )
+
+
+# --- import and export ------------------------------------------------------------------------
+
+KIND_LABELS = {
+    "organizations": gettext_lazy("Organizations"),
+    "contacts": gettext_lazy("Contacts"),
+    "assets": gettext_lazy("Equipment"),
+    "licenses": gettext_lazy("Licenses"),
+}
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What"), choices=list(KIND_LABELS.items()))
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        required=False,
+        help_text=gettext_lazy(
+            "CSV (UTF-8, comma or semicolon) or XLSX; the first row names the columns."
+        ),
+    )
+    # After a preview, the same file comes back in this field for the real import.
+    data = forms.CharField(required=False, widget=forms.HiddenInput)  # type: ignore[assignment]
+    filename = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+@manager_view
+def import_directory(request: HttpRequest) -> HttpResponse:
+    """Upload → preview (every row validated, nothing written) → import (all or nothing)."""
+    actor = actor_of(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "columns": transfer.COLUMNS, "kinds": KIND_LABELS}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        commit = request.POST.get("action") == "import"
+        upload = form.cleaned_data["file"]
+        try:
+            if upload is not None:
+                if upload.size > transfer.MAX_BYTES:
+                    raise DomainError(_("The file is too large."))
+                content, filename = upload.read(), upload.name
+            else:
+                content = base64.b64decode(form.cleaned_data["data"], validate=True)
+                filename = form.cleaned_data["filename"]
+            if not content:
+                raise DomainError(_("Choose a file."))
+            rows = transfer.read_table(content, filename)
+            report = transfer.import_rows(
+                actor=actor, kind=form.cleaned_data["kind"], rows=rows, commit=commit
+            )
+        except (DomainError, binascii.Error) as error:
+            context["error"] = getattr(error, "message", _("The file could not be read."))
+            status = 422
+        else:
+            context.update(
+                report=report,
+                data=base64.b64encode(content).decode("ascii"),
+                filename=filename,
+                kind=form.cleaned_data["kind"],
+            )
+            status = 200 if report.ok or not report.rows else 422
+    return render(request, "desk/directory/import.html", context, status=status)
+
+
+@require_GET
+@staff_view
+def export_directory(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    actor = actor_of(request)
+    if kind not in transfer.KINDS or fmt not in {"csv", "xlsx"}:
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(
+            transfer.export_csv(actor=actor, kind=kind), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            transfer.export_xlsx(actor=actor, kind=kind),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="linia-{kind}.{fmt}"'
+    return response

@@ -29,13 +29,17 @@ def quarantine(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     rows = queries.list_inbound_for(actor, outcome=outcome)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "desk/email/quarantine.html", {
-        "page": page,
-        "rows": list(page.object_list),
-        "outcome": outcome,
-        "outcomes": Outcome.choices,
-        "failing": queries.failing_mailboxes(actor),
-    })
+    return render(
+        request,
+        "desk/email/quarantine.html",
+        {
+            "page": page,
+            "rows": list(page.object_list),
+            "outcome": outcome,
+            "outcomes": Outcome.choices,
+            "failing": queries.failing_mailboxes(actor),
+        },
+    )
 
 
 @require_GET
@@ -43,12 +47,16 @@ def quarantine(request: HttpRequest) -> HttpResponse:
 def inbound_detail(request: HttpRequest, inbound_id: int) -> HttpResponse:
     inbound = queries.get_inbound_for(actor_of(request), inbound_id)
     parsed = queries.parsed_inbound(inbound)
-    return render(request, "desk/email/detail.html", {
-        "inbound": inbound,
-        "parsed": parsed,
-        "html": mark_safe(parsed.html) if parsed.html else "",  # sanitised by nh3 in parse
-        "may_retry": inbound.outcome in {Outcome.QUARANTINED, Outcome.DISCARDED},
-    })
+    return render(
+        request,
+        "desk/email/detail.html",
+        {
+            "inbound": inbound,
+            "parsed": parsed,
+            "html": mark_safe(parsed.html) if parsed.html else "",  # sanitised by nh3 in parse
+            "may_retry": inbound.outcome in {Outcome.QUARANTINED, Outcome.DISCARDED},
+        },
+    )
 
 
 @require_GET

@@ -34,7 +34,7 @@ from ..forms import (
 )
 from ..presenters import timeline_rows
 from .base import HTMX_CONFIG, actor_of, is_htmx, staff_view
-from .directory import client_card_context
+from .directory import asset_choices, client_card_context
 
 TEMPLATE = "desk/ticket.html"
 ESCALATION_TIERS = (2, 3)
@@ -91,8 +91,10 @@ def workspace_context(
             "impact": ticket.impact,
             "urgency": ticket.urgency,
             "priority": "",
+            "asset": ticket.asset_id,
         },
         categories=categories,
+        assets=asset_choices(actor, ticket.organization_id),
     )
     assign = bound.get("assign") or AssignForm(
         initial={"assignee": ticket.assignee_id}, agents=_agent_choices(agents)
@@ -310,7 +312,12 @@ def escalate(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 @staff_view
 def classify(request: HttpRequest, number: int) -> HttpResponse:
-    form = ClassifyForm(request.POST, categories=queries.category_choices())
+    ticket = queries.get_ticket_for(actor_of(request), number)
+    form = ClassifyForm(
+        request.POST,
+        categories=queries.category_choices(),
+        assets=asset_choices(actor_of(request), ticket.organization_id),
+    )
 
     def perform(actor: Actor, ticket: Ticket, data: dict[str, Any]) -> object:
         return services.classify_ticket(
@@ -322,6 +329,8 @@ def classify(request: HttpRequest, number: int) -> HttpResponse:
             impact=data["impact"],
             urgency=data["urgency"],
             priority=data["priority"] or None,
+            # Without equipment on the card the form has no such field: leave it alone.
+            asset_id=data["asset"] if "asset" in data else False,
         )
 
     return _act(

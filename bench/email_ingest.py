@@ -1,0 +1,124 @@
+# ruff: noqa: RUF001  (a Russian message, as most real ones are)
+"""How many typical e-mail messages one process ingests per second.
+
+    .venv/bin/python bench/email_ingest.py                    # 1000 messages, SQLite (temp file)
+    .venv/bin/python bench/email_ingest.py --messages 3000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/email_bench .venv/bin/python bench/email_ingest.py
+
+The mix: 60 % new requests from known contacts, 30 % replies threaded by In-Reply-To, 10 %
+from unknown senders (a contact in "Unsorted" is created). Each message is a few hundred
+bytes of text, a third of them with a 20 kB attachment. Everything goes through
+`ingest_message`, including raw storage, parsing, threading and the ticket services; event
+handlers (notification mail) run afterwards in the task queue and are not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _setup(database_url: str | None) -> None:
+    work = Path(tempfile.mkdtemp(prefix="linia-email-bench-"))
+    os.environ["LINIA_VAR_DIR"] = str(work)
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{work / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linia.config.settings")
+    os.environ["LINIA_EMAIL_RATE_LIMIT"] = "1000000"
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _message(
+    number: int, *, sender: str, subject: str, reply_to: str = "", attachment: bool = False
+) -> bytes:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "support@linia.localhost"
+    message["Subject"] = subject
+    message["Date"] = "Mon, 23 Nov 2026 10:00:00 +0200"
+    message["Message-ID"] = f"<bench-{number}@mail.example.test>"
+    if reply_to:
+        message["In-Reply-To"] = reply_to
+        message["References"] = reply_to
+    message.set_content(
+        "Добрый день!\n\nПосле обновления не запускается 1С на рабочем месте бухгалтера. "
+        "Ошибка при подключении к серверу лицензий. Перезагрузка не помогла.\n\n"
+        "С уважением,\nАнна\n\nOn Mon, 23 Nov 2026 at 09:00 Linia wrote:\n> Earlier text\n"
+    )
+    if attachment:
+        message.add_attachment(
+            b"x" * 20_000, maintype="application", subtype="pdf", filename="скан.pdf"
+        )
+    return message.as_bytes()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=1000)
+    args = parser.parse_args()
+    _setup(os.environ.get("DATABASE_URL"))
+
+    from linia.accounts.services import create_team
+    from linia.channels.email.ingest import ingest_message
+    from linia.directory import services as directory
+
+    team = create_team(name="L1", tier=1, serves_all_organizations=True)
+    organization = directory.create_organization(name="Bench client", team_ids=[team.pk])
+    senders = [
+        directory.create_contact(
+            organization_id=organization.pk, full_name=f"User {n}", email=f"user{n}@client.test"
+        ).email
+        for n in range(50)
+    ]
+    raws: list[bytes] = []
+    for number in range(args.messages):
+        kind = number % 10
+        if kind < 6 or number < 10:
+            raws.append(
+                _message(
+                    number,
+                    sender=senders[number % 50],
+                    subject=f"Request {number}",
+                    attachment=number % 3 == 0,
+                )
+            )
+        elif kind < 9:
+            base = number - kind  # the new request of this group of ten, from the same sender
+            raws.append(
+                _message(
+                    number,
+                    sender=senders[base % 50],
+                    subject="Re: Request",
+                    reply_to=f"<bench-{base}@mail.example.test>",
+                )
+            )
+        else:
+            raws.append(_message(number, sender=f"stranger{number}@else.test", subject="Hello"))
+
+    outcomes: dict[str, int] = {}
+    started = time.perf_counter()
+    for raw in raws:
+        result = ingest_message(raw=raw, source="pipe")
+        outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+    elapsed = time.perf_counter() - started
+    from django.db import connection
+
+    print(f"database: {connection.vendor}")
+    print(f"messages: {len(raws)} in {elapsed:.2f} s → {len(raws) / elapsed:.0f} messages/s")
+    print(f"outcomes: {outcomes}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""Reads for service levels: which policy and calendar apply, as ready values.
+
+`resolve_sla` answers "which promises apply to a ticket of this organization, category and
+type, received on this date?" in a few small queries. Calendars and policy targets are turned
+into immutable values once per (row, revision) and kept for the life of the process; every
+write gives the row a new revision, so an edit is picked up at once and nothing stale is
+served (not even after a rolled-back test reuses an id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, time
+from functools import lru_cache
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+
+from .calendar import ALWAYS, DAY_MINUTES, BusinessCalendar, Span
+from .models import (
+    Calendar,
+    CalendarDay,
+    DayKind,
+    SlaContract,
+    SlaPolicy,
+    SlaTarget,
+    SlaTypeOverride,
+    WorkingInterval,
+)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """One priority's promises, in working minutes."""
+
+    first_response: int
+    resolution: int
+    next_update: int | None
+
+
+@dataclass(frozen=True)
+class PolicyValue:
+    name: str
+    warning_percent: int
+    pause_statuses: frozenset[str]
+    targets: Mapping[str, Targets]
+
+
+@dataclass(frozen=True)
+class ResolvedSla:
+    """What applies to one ticket: the policy's promises, measured on the calendar."""
+
+    policy_id: int
+    policy_name: str
+    warning_percent: int
+    pause_statuses: frozenset[str]
+    targets: Mapping[str, Targets]
+    calendar_id: int | None  # None: no calendar is configured, the clocks run 24/7 (UTC)
+    calendar: BusinessCalendar
+    source: str  # "category", "ticket_type", "contract" or "default"
+
+    def target(self, priority: str) -> Targets | None:
+        return self.targets.get(priority)
+
+
+# --- values, cached by revision --------------------------------------------------------------
+
+
+def _span(start: time, end: time) -> Span:
+    end_minutes = end.hour * 60 + end.minute
+    return start.hour * 60 + start.minute, end_minutes or DAY_MINUTES
+
+
+@lru_cache(maxsize=256)
+def _calendar_value(
+    pk: int, revision: UUID, timezone: str, country: str, is_24x7: bool
+) -> BusinessCalendar:
+    hours: dict[int, list[Span]] = {}
+    for interval in WorkingInterval.objects.filter(calendar_id=pk).order_by("weekday", "start"):
+        hours.setdefault(interval.weekday, []).append(_span(interval.start, interval.end))
+    days_off: set[date] = set()
+    working: dict[date, list[Span]] = {}
+    for day in CalendarDay.objects.filter(calendar_id=pk).order_by("date", "start"):
+        if day.kind == DayKind.OFF:
+            days_off.add(day.date)
+            continue
+        spans = working.setdefault(day.date, [])
+        if day.start is not None and day.end is not None:
+            spans.append(_span(day.start, day.end))
+    return BusinessCalendar.build(
+        timezone=timezone, hours=hours, holidays_country=country, days_off=days_off,
+        working_days=working, is_24x7=is_24x7,
+    )
+
+
+def calendar_value(calendar: Calendar) -> BusinessCalendar:
+    """The calendar row as a value for the arithmetic (cached per revision)."""
+    return _calendar_value(
+        calendar.pk, calendar.revision, calendar.timezone, calendar.holidays_country,
+        calendar.is_24x7,
+    )
+
+
+@lru_cache(maxsize=256)
+def _policy_value(
+    pk: int, revision: UUID, name: str, warning_percent: int, pause_statuses: tuple[str, ...]
+) -> PolicyValue:
+    targets = {
+        target.priority: Targets(
+            first_response=target.first_response_minutes,
+            resolution=target.resolution_minutes,
+            next_update=target.next_update_minutes,
+        )
+        for target in SlaTarget.objects.filter(policy_id=pk)
+    }
+    return PolicyValue(name, warning_percent, frozenset(pause_statuses), targets)
+
+
+def policy_value(policy: SlaPolicy) -> PolicyValue:
+    statuses = policy.pause_statuses if isinstance(policy.pause_statuses, list) else []
+    return _policy_value(
+        policy.pk, policy.revision, policy.name, policy.warning_percent,
+        tuple(sorted(str(status) for status in statuses)),
+    )
+
+
+def _resolved(policy: SlaPolicy, calendar: Calendar | None, source: str) -> ResolvedSla:
+    value = policy_value(policy)
+    return ResolvedSla(
+        policy_id=policy.pk,
+        policy_name=value.name,
+        warning_percent=value.warning_percent,
+        pause_statuses=value.pause_statuses,
+        targets=value.targets,
+        calendar_id=calendar.pk if calendar is not None else None,
+        calendar=calendar_value(calendar) if calendar is not None else ALWAYS,
+        source=source,
+    )
+
+
+# --- resolution ----------------------------------------------------------------------------
+
+
+def active_contract(organization_id: int, on_date: date) -> SlaContract | None:
+    """The organization's active contract, if it covers `on_date`."""
+    return (
+        SlaContract.objects.filter(organization_id=organization_id, is_active=True)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on_date))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on_date))
+        .select_related("policy", "calendar", "policy__calendar")
+        .first()
+    )
+
+
+def default_calendar() -> Calendar | None:
+    return Calendar.objects.filter(is_default=True).first()
+
+
+def resolve_sla(
+    *,
+    organization_id: int,
+    category_policy_id: int | None,
+    ticket_type: str,
+    on_date: date,
+) -> ResolvedSla | None:
+    """The policy and calendar for a ticket. The policy: the category's, else the ticket
+    type's, else the organization's contract's, else the default policy (None if there is
+    none at all). The calendar: the contract's, else the policy's, else the default calendar,
+    else 24/7 in UTC. Three to five small queries (the values themselves are cached)."""
+    contract = active_contract(organization_id, on_date)
+    policy: SlaPolicy | None = None
+    source = ""
+    if category_policy_id is not None:
+        policy = SlaPolicy.objects.select_related("calendar").filter(pk=category_policy_id).first()
+        source = "category"
+    if policy is None and ticket_type:
+        override = (
+            SlaTypeOverride.objects.select_related("policy", "policy__calendar")
+            .filter(ticket_type=ticket_type)
+            .first()
+        )
+        policy, source = (override.policy, "ticket_type") if override else (None, "")
+    if policy is None and contract is not None:
+        policy, source = contract.policy, "contract"
+    if policy is None:
+        policy = SlaPolicy.objects.select_related("calendar").filter(is_default=True).first()
+        source = "default"
+    if policy is None:
+        return None
+    calendar = (contract.calendar if contract is not None else None) or policy.calendar
+    return _resolved(policy, calendar or default_calendar(), source)
+
+
+def load_sla(*, policy_id: int, calendar_id: int | None) -> ResolvedSla | None:
+    """The policy and calendar a ticket was given (None if the policy is gone; the default
+    calendar if the calendar is)."""
+    policy = SlaPolicy.objects.filter(pk=policy_id).first()
+    if policy is None:
+        return None
+    return _resolved(policy, _calendar_or_default(calendar_id), "ticket")
+
+
+def _calendar_or_default(calendar_id: int | None) -> Calendar | None:
+    calendar = Calendar.objects.filter(pk=calendar_id).first() if calendar_id else None
+    return calendar or default_calendar()
+
+
+def get_calendar_value(calendar_id: int | None) -> BusinessCalendar:
+    """A stored calendar as a value: the default calendar if it is gone (or None was given),
+    24/7 in UTC if there is none at all."""
+    calendar = _calendar_or_default(calendar_id)
+    return calendar_value(calendar) if calendar is not None else ALWAYS
+
+
+def list_policies() -> QuerySet[SlaPolicy]:
+    return SlaPolicy.objects.select_related("calendar").prefetch_related("targets")
+
+
+def list_calendars() -> QuerySet[Calendar]:
+    return Calendar.objects.prefetch_related("intervals", "days")
