@@ -79,14 +79,19 @@ def run(spec: Spec, client: Client, *, requests: int, max_seconds: float) -> Res
     # endpoint exists yet.
     counter = 0
     for _ in range(spec.warmup):
-        answer = _send(spec, client, counter)
+        try:
+            answer = _send(spec, client, counter)
+        except (OSError, http.client.HTTPException) as error:  # e.g. the 60 s read time-out
+            client.close()
+            result.note = f"failed during warm-up: {error!r}"[:160]
+            return result
         counter += 1
         result.status = answer.status
         if answer.status == 404:
             result.note = "n/a (404: not built yet)"
             return result
         if answer.status not in spec.expect:
-            result.note = f"unexpected {answer.status}: {answer.body[:160]!r}"
+            result.note = f"failed: HTTP {answer.status} (see the server log in bench/work/logs/)"
             return result
         if time.monotonic() > started_at + max_seconds / 4:
             break

@@ -378,6 +378,8 @@ def measure_sides(sides: list[Side], args: argparse.Namespace) -> None:
             assert side.web is not None  # noqa: S101
             side.rss = side.web.peak_worker_rss_mib()
     for side in running:
+        if side.migrate:  # the code may have moved on while the servers ran
+            _run(side.migrate, env=side.env, cwd=side.cwd, timeout=600)
         _count_queries(
             side.specs, side.results, [str(side.python), "-m", "bench.querycount"], side.env,
             side.cwd,

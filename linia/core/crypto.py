@@ -25,6 +25,7 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -103,12 +104,12 @@ def _build_keyring(texts: tuple[str, ...]) -> Keyring:
 
 
 def configured_key_texts() -> list[str]:
-    """The configured keys, current first: the setting, else the environment, else the key
+    """The configured keys, current first: the setting (from the environment), else the key
     file of the embedded mode (created on first use)."""
-    configured = settings.LINIA_ENCRYPTION_KEYS or []
-    if isinstance(configured, str):
-        configured = list(configured.split(","))
-    texts = [text.strip() for text in configured if text and text.strip()]
+    configured: Any = settings.LINIA_ENCRYPTION_KEYS or []
+    if isinstance(configured, str):  # set by hand in a settings file
+        configured = configured.split(",")
+    texts = [str(text).strip() for text in configured if text and str(text).strip()]
     if texts:
         return texts
     return [_embedded_key_text(Path(settings.VAR_DIR) / KEY_FILE_NAME)]

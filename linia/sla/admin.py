@@ -44,8 +44,9 @@ class CalendarAdmin(admin.ModelAdmin):
             Calendar.objects.filter(is_default=True).exclude(pk=obj.pk).update(is_default=False)
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any,
-                     change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         services.touch_calendar(calendar_id=form.instance.pk)
 
@@ -69,8 +70,9 @@ class SlaPolicyAdmin(admin.ModelAdmin):
             SlaPolicy.objects.filter(is_default=True).exclude(pk=obj.pk).update(is_default=False)
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any,
-                     change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         services.touch_policy(policy_id=form.instance.pk)
 
@@ -88,4 +90,3 @@ class SlaContractAdmin(admin.ModelAdmin):
 class SlaTypeOverrideAdmin(admin.ModelAdmin):
     list_display = ("ticket_type", "policy")
     list_select_related = ("policy",)
-

@@ -7,7 +7,7 @@ instant working time?" (`is_working_time`).
 
 The one rule everything follows: an instant is working time when the wall clock of the
 calendar's time zone shows, at that instant, a time inside one of that date's working intervals.
-So, on the day clocks go forward, the skipped hour never happens (an interval 02:00–05:00 in
+So, on the day clocks go forward, the skipped hour never happens (an interval 02:00-05:00 in
 Kyiv is two hours long that day, and an interval that starts in the skipped hour starts when the
 clocks jump); on the day clocks go back, the repeated hour happens twice and counts twice.
 Midnight is not special: an interval may end at 24:00 and the next one begin at 00:00.
@@ -60,7 +60,7 @@ class NoWorkingTime(ValueError):  # noqa: N818  (a condition, not a programming 
 
 
 def to_minutes(value: TimeLike, *, is_end: bool = False) -> int:
-    """"09:30", time(9, 30) or 570 → 570. For an end, "24:00" or midnight (00:00) → 1440."""
+    """ "09:30", time(9, 30) or 570 → 570. For an end, "24:00" or midnight (00:00) → 1440."""
     if isinstance(value, bool):
         raise TypeError("a time of day, not a boolean")
     if isinstance(value, int):
@@ -130,9 +130,7 @@ def country_days(country: str, year: int) -> tuple[frozenset[date], frozenset[da
     days (days moved to make a bridge, as in Russia). Cached per (country, year)."""
     table = holidays_package.country_holidays(country, years=year)
     public = frozenset(day for day in table if day.year == year)
-    moved = frozenset(
-        day for day in getattr(table, "weekend_workdays", ()) if day.year == year
-    )
+    moved = frozenset(day for day in getattr(table, "weekend_workdays", ()) if day.year == year)
     return public, moved
 
 
@@ -310,8 +308,9 @@ class BusinessCalendar:
                     begin = max(midnight + MINUTE * first, wall_from)
                     finish = min(midnight + MINUTE * last, wall_to)
                     if begin < finish:
-                        yield (begin - offset).replace(tzinfo=UTC), (finish - offset).replace(
-                            tzinfo=UTC
+                        yield (
+                            (begin - offset).replace(tzinfo=UTC),
+                            (finish - offset).replace(tzinfo=UTC),
                         )
                 day += timedelta(days=1)
                 midnight = datetime.combine(day, time())

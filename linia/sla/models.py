@@ -25,8 +25,9 @@ def _validate_timezone(value: str) -> None:
     try:
         validate_timezone(value)
     except ValueError:
-        raise ValidationError(_("“%(value)s” is not a known time zone."),
-                              params={"value": value}) from None
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone."), params={"value": value}
+        ) from None
 
 
 def _validate_country(value: str) -> None:
@@ -35,6 +36,11 @@ def _validate_country(value: str) -> None:
             _("“%(value)s” is not a country code the holiday calendar knows (e.g. UA, PL, RU)."),
             params={"value": value},
         )
+
+
+def _ends_before_start(start: time | None, end: time | None) -> bool:
+    """Hours that end before they start (an end of 00:00 is midnight at the end of the day)."""
+    return start is not None and end is not None and end != time(0) and end <= start
 
 
 class Weekday(models.IntegerChoices):
@@ -52,19 +58,27 @@ class Calendar(models.Model):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     timezone = models.CharField(
-        _("time zone"), max_length=64, default="Europe/Kyiv", validators=[_validate_timezone],
+        _("time zone"),
+        max_length=64,
+        default="Europe/Kyiv",
+        validators=[_validate_timezone],
         help_text=_("An IANA time zone, e.g. Europe/Kyiv, Europe/Warsaw, America/New_York."),
     )
     holidays_country = models.CharField(
-        _("public holidays of"), max_length=2, blank=True, validators=[_validate_country],
+        _("public holidays of"),
+        max_length=2,
+        blank=True,
+        validators=[_validate_country],
         help_text=_("A two-letter country code (UA, PL, RU …); blank for no public holidays."),
     )
     is_24x7 = models.BooleanField(
-        _("24/7"), default=False,
+        _("24/7"),
+        default=False,
         help_text=_("Every minute counts; working hours and holidays are ignored."),
     )
     is_default = models.BooleanField(
-        _("default"), default=False,
+        _("default"),
+        default=False,
         help_text=_("Used when neither the contract nor the policy names a calendar."),
     )
     # A new value on every change of the calendar or its hours and days: caches key on it.
@@ -77,7 +91,8 @@ class Calendar(models.Model):
         verbose_name_plural = _("business calendars")
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=models.Q(is_default=True),
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
                 name="sla_calendar_one_default",
             ),
         ]
@@ -87,7 +102,7 @@ class Calendar(models.Model):
 
 
 class WorkingInterval(models.Model):
-    """One period of working hours on a weekday (a day may have several: 09–13 and 14–18)."""
+    """One period of working hours on a weekday (a day may have several: 09-13 and 14-18)."""
 
     calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="intervals")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
@@ -109,12 +124,11 @@ class WorkingInterval(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
 
     def clean(self) -> None:
-        if self.start is not None and self.end is not None and self.end != self.end.min:
-            if self.end <= self.start:
-                raise ValidationError(_("The working hours must end after they start."))
+        if _ends_before_start(self.start, self.end):
+            raise ValidationError(_("The working hours must end after they start."))
 
 
 class DayKind(models.TextChoices):
@@ -140,15 +154,17 @@ class CalendarDay(models.Model):
         verbose_name = _("special day")
         verbose_name_plural = _("special days")
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=DayKind.values),
-                                   name="sla_day_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DayKind.values), name="sla_day_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(start__isnull=True, end__isnull=True)
                 | models.Q(kind=DayKind.WORKING, start__isnull=False, end__isnull=False),
                 name="sla_day_hours_only_when_working",
             ),
             models.UniqueConstraint(
-                fields=["calendar", "date"], condition=models.Q(kind=DayKind.OFF),
+                fields=["calendar", "date"],
+                condition=models.Q(kind=DayKind.OFF),
                 name="sla_day_off_unique",
             ),
         ]
@@ -161,9 +177,8 @@ class CalendarDay(models.Model):
             raise ValidationError(_("A day off has no working hours."))
         if (self.start is None) != (self.end is None):
             raise ValidationError(_("Give both the start and the end of the hours, or neither."))
-        if self.start is not None and self.end is not None and self.end != self.end.min:
-            if self.end <= self.start:
-                raise ValidationError(_("The working hours must end after they start."))
+        if _ends_before_start(self.start, self.end):
+            raise ValidationError(_("The working hours must end after they start."))
 
 
 class SlaPolicy(models.Model):
@@ -171,20 +186,29 @@ class SlaPolicy(models.Model):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     is_default = models.BooleanField(
-        _("default"), default=False,
+        _("default"),
+        default=False,
         help_text=_("Applies to every ticket no contract, category or ticket type covers."),
     )
     warning_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of the target)"), default=75,
+        _("warn at (% of the target)"),
+        default=75,
         help_text=_("A warning is due when this share of a target's working time is used."),
     )
     pause_statuses = models.JSONField(
-        _("statuses that pause the clock"), default=default_pause_statuses, blank=True,
-        help_text=_("Ticket statuses, e.g. [\"pending\"] (waiting for the requester or a "
-                    "third party)."),
+        _("statuses that pause the clock"),
+        default=default_pause_statuses,
+        blank=True,
+        help_text=_(
+            'Ticket statuses, e.g. ["pending"] (waiting for the requester or a third party).'
+        ),
     )
     calendar = models.ForeignKey(
-        Calendar, on_delete=models.PROTECT, null=True, blank=True, related_name="policies",
+        Calendar,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="policies",
         verbose_name=_("calendar"),
         help_text=_("Used when the organization's contract names no calendar."),
     )
@@ -197,7 +221,8 @@ class SlaPolicy(models.Model):
         verbose_name_plural = _("SLA policies")
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=models.Q(is_default=True),
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
                 name="sla_policy_one_default",
             ),
             models.CheckConstraint(
@@ -215,7 +240,7 @@ class SlaPolicy(models.Model):
             isinstance(item, str) and item for item in statuses
         ):
             raise ValidationError(
-                {"pause_statuses": _("Give a list of status names, e.g. [\"pending\"].")}
+                {"pause_statuses": _('Give a list of status names, e.g. ["pending"].')}
             )
 
 
@@ -228,7 +253,9 @@ class SlaTarget(models.Model):
     )
     first_response_minutes = models.PositiveIntegerField(_("first response (working minutes)"))
     next_update_minutes = models.PositiveIntegerField(
-        _("next update (working minutes)"), null=True, blank=True,
+        _("next update (working minutes)"),
+        null=True,
+        blank=True,
         help_text=_("How often the requester must hear from us; blank for no such promise."),
     )
     resolution_minutes = models.PositiveIntegerField(_("resolution (working minutes)"))
@@ -239,11 +266,14 @@ class SlaTarget(models.Model):
         verbose_name_plural = _("SLA targets")
         constraints = [
             models.UniqueConstraint(fields=["policy", "priority"], name="sla_target_unique"),
-            models.CheckConstraint(condition=models.Q(priority__in=PRIORITIES),
-                                   name="sla_target_priority_valid"),
+            models.CheckConstraint(
+                condition=models.Q(priority__in=PRIORITIES), name="sla_target_priority_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(first_response_minutes__gt=0, resolution_minutes__gt=0)
-                & (models.Q(next_update_minutes__isnull=True) | models.Q(next_update_minutes__gt=0)),
+                & (
+                    models.Q(next_update_minutes__isnull=True) | models.Q(next_update_minutes__gt=0)
+                ),
                 name="sla_target_minutes_positive",
             ),
         ]
@@ -257,14 +287,20 @@ class SlaContract(models.Model):
     per organization; outside its dates the default policy applies."""
 
     organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.CASCADE, related_name="sla_contracts",
+        "directory.Organization",
+        on_delete=models.CASCADE,
+        related_name="sla_contracts",
         verbose_name=_("organization"),
     )
     policy = models.ForeignKey(
         SlaPolicy, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("policy")
     )
     calendar = models.ForeignKey(
-        Calendar, on_delete=models.PROTECT, null=True, blank=True, related_name="contracts",
+        Calendar,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
         verbose_name=_("calendar"),
         help_text=_("Blank: the policy's calendar, or the default calendar."),
     )
@@ -280,7 +316,8 @@ class SlaContract(models.Model):
         verbose_name_plural = _("SLA contracts")
         constraints = [
             models.UniqueConstraint(
-                fields=["organization"], condition=models.Q(is_active=True),
+                fields=["organization"],
+                condition=models.Q(is_active=True),
                 name="sla_contract_one_active",
             ),
             models.CheckConstraint(
@@ -299,11 +336,15 @@ class SlaTypeOverride(models.Model):
     """Tickets of one type (e.g. "change" or "question") follow their own policy."""
 
     ticket_type = models.CharField(
-        _("ticket type"), max_length=20, unique=True,
+        _("ticket type"),
+        max_length=20,
+        unique=True,
         help_text=_("incident, service_request, change, problem, complaint or question"),
     )
     policy = models.ForeignKey(
-        SlaPolicy, on_delete=models.CASCADE, related_name="type_overrides",
+        SlaPolicy,
+        on_delete=models.CASCADE,
+        related_name="type_overrides",
         verbose_name=_("policy"),
     )
 

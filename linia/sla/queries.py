@@ -89,15 +89,22 @@ def _calendar_value(
         if day.start is not None and day.end is not None:
             spans.append(_span(day.start, day.end))
     return BusinessCalendar.build(
-        timezone=timezone, hours=hours, holidays_country=country, days_off=days_off,
-        working_days=working, is_24x7=is_24x7,
+        timezone=timezone,
+        hours=hours,
+        holidays_country=country,
+        days_off=days_off,
+        working_days=working,
+        is_24x7=is_24x7,
     )
 
 
 def calendar_value(calendar: Calendar) -> BusinessCalendar:
     """The calendar row as a value for the arithmetic (cached per revision)."""
     return _calendar_value(
-        calendar.pk, calendar.revision, calendar.timezone, calendar.holidays_country,
+        calendar.pk,
+        calendar.revision,
+        calendar.timezone,
+        calendar.holidays_country,
         calendar.is_24x7,
     )
 
@@ -120,7 +127,10 @@ def _policy_value(
 def policy_value(policy: SlaPolicy) -> PolicyValue:
     statuses = policy.pause_statuses if isinstance(policy.pause_statuses, list) else []
     return _policy_value(
-        policy.pk, policy.revision, policy.name, policy.warning_percent,
+        policy.pk,
+        policy.revision,
+        policy.name,
+        policy.warning_percent,
         tuple(sorted(str(status) for status in statuses)),
     )
 
@@ -190,6 +200,11 @@ def resolve_sla(
         return None
     calendar = (contract.calendar if contract is not None else None) or policy.calendar
     return _resolved(policy, calendar or default_calendar(), source)
+
+
+def sla_for(policy: SlaPolicy, calendar: Calendar | None) -> ResolvedSla:
+    """Rows already loaded as the value the clocks use (the default calendar if None)."""
+    return _resolved(policy, calendar or default_calendar(), "ticket")
 
 
 def load_sla(*, policy_id: int, calendar_id: int | None) -> ResolvedSla | None:

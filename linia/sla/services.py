@@ -21,7 +21,6 @@ from linia.directory.models import Organization
 from .calendar import (
     BusinessCalendar,
     TimeLike,
-    normalize_spans,
     validate_country,
     validate_timezone,
 )
@@ -64,15 +63,22 @@ def _clean_name(name: str) -> str:
 
 
 def _check_calendar(
-    *, timezone: str, hours: Hours, country: str, days_off: Iterable[date],
-    working_days: WorkingDays, is_24x7: bool,
+    *,
+    timezone: str,
+    hours: Hours,
+    country: str,
+    days_off: Iterable[date],
+    working_days: WorkingDays,
+    is_24x7: bool,
 ) -> BusinessCalendar:
     """Build the value the clocks would use: every rule of a calendar is checked there."""
     try:
         validate_timezone(timezone)
     except ValueError:
-        raise Invalid(_("“%(value)s” is not a known time zone.") % {"value": timezone},
-                      code="invalid_timezone") from None
+        raise Invalid(
+            _("“%(value)s” is not a known time zone.") % {"value": timezone},
+            code="invalid_timezone",
+        ) from None
     try:
         validate_country(country)
     except ValueError:
@@ -82,8 +88,12 @@ def _check_calendar(
         ) from None
     try:
         return BusinessCalendar.build(
-            timezone=timezone, hours=hours, holidays_country=country, days_off=days_off,
-            working_days=working_days, is_24x7=is_24x7,
+            timezone=timezone,
+            hours=hours,
+            holidays_country=country,
+            days_off=days_off,
+            working_days=working_days,
+            is_24x7=is_24x7,
         )
     except (ValueError, TypeError) as error:
         raise Invalid(
@@ -99,8 +109,12 @@ def _minutes_to_time(minutes: int) -> time:
 def _write_hours(calendar: Calendar, value: BusinessCalendar) -> None:
     calendar.intervals.all().delete()
     WorkingInterval.objects.bulk_create(
-        WorkingInterval(calendar=calendar, weekday=weekday, start=_minutes_to_time(start),
-                        end=_minutes_to_time(end))
+        WorkingInterval(
+            calendar=calendar,
+            weekday=weekday,
+            start=_minutes_to_time(start),
+            end=_minutes_to_time(end),
+        )
         for weekday, spans in enumerate(value.weekly)
         for start, end in spans
     )
@@ -108,14 +122,20 @@ def _write_hours(calendar: Calendar, value: BusinessCalendar) -> None:
 
 def _write_days(calendar: Calendar, value: BusinessCalendar) -> None:
     calendar.days.all().delete()
-    rows = [CalendarDay(calendar=calendar, date=day, kind=DayKind.OFF)
-            for day in sorted(value.days_off)]
+    rows = [
+        CalendarDay(calendar=calendar, date=day, kind=DayKind.OFF) for day in sorted(value.days_off)
+    ]
     for day, spans in value.working_days:
         if not spans:
             rows.append(CalendarDay(calendar=calendar, date=day, kind=DayKind.WORKING))
         rows.extend(
-            CalendarDay(calendar=calendar, date=day, kind=DayKind.WORKING,
-                        start=_minutes_to_time(start), end=_minutes_to_time(end))
+            CalendarDay(
+                calendar=calendar,
+                date=day,
+                kind=DayKind.WORKING,
+                start=_minutes_to_time(start),
+                end=_minutes_to_time(end),
+            )
             for start, end in spans
         )
     CalendarDay.objects.bulk_create(rows)
@@ -147,8 +167,10 @@ def _check_targets(targets: Mapping[str, TargetSpec]) -> None:
 
 def _check_policy_fields(warning_percent: int, pause_statuses: Sequence[str]) -> list[str]:
     if not 1 <= warning_percent <= 100:
-        raise Invalid(_("The warning threshold is a percentage from 1 to 100."),
-                      code="invalid_warning_percent")
+        raise Invalid(
+            _("The warning threshold is a percentage from 1 to 100."),
+            code="invalid_warning_percent",
+        )
     statuses = [str(status).strip() for status in pause_statuses]
     if any(not status for status in statuses):
         raise Invalid(_("Name each status that pauses the clock."), code="invalid_pause_status")
@@ -174,8 +196,13 @@ def _get_policy(policy_id: int) -> SlaPolicy:
 def _write_targets(policy: SlaPolicy, targets: Mapping[str, TargetSpec]) -> None:
     policy.targets.all().delete()
     SlaTarget.objects.bulk_create(
-        SlaTarget(policy=policy, priority=priority, first_response_minutes=spec.first_response,
-                  next_update_minutes=spec.next_update, resolution_minutes=spec.resolution)
+        SlaTarget(
+            policy=policy,
+            priority=priority,
+            first_response_minutes=spec.first_response,
+            next_update_minutes=spec.next_update,
+            resolution_minutes=spec.resolution,
+        )
         for priority, spec in sorted(targets.items())
     )
 
@@ -200,14 +227,21 @@ def create_calendar(
     hours ([] = the usual day's). Raises Invalid."""
     name = _clean_name(name)
     value = _check_calendar(
-        timezone=timezone, hours=hours or {}, country=holidays_country, days_off=days_off,
-        working_days=working_days or {}, is_24x7=is_24x7,
+        timezone=timezone,
+        hours=hours or {},
+        country=holidays_country,
+        days_off=days_off,
+        working_days=working_days or {},
+        is_24x7=is_24x7,
     )
     if Calendar.objects.filter(name__iexact=name).exists():
         raise Invalid(_("A calendar with this name already exists."), code="name_taken")
     calendar = Calendar.objects.create(
-        name=name, timezone=value.timezone, holidays_country=value.holidays_country,
-        is_24x7=is_24x7, is_default=False,
+        name=name,
+        timezone=value.timezone,
+        holidays_country=value.holidays_country,
+        is_24x7=is_24x7,
+        is_default=False,
     )
     _write_hours(calendar, value)
     _write_days(calendar, value)
@@ -313,7 +347,7 @@ def update_policy(
     targets: Mapping[str, TargetSpec] | None = None,
     warning_percent: int | None = None,
     pause_statuses: Sequence[str] | None = None,
-    calendar_id: int | None | bool = False,
+    calendar_id: int | bool | None = False,
     is_default: bool | None = None,
 ) -> SlaPolicy:
     """Change a policy; given `targets` replace all of them. `calendar_id=False` leaves the

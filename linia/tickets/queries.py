@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext as _
 
 from linia.accounts.models import Team, User
@@ -35,7 +36,10 @@ def get_ticket_for(actor: Actor, number: int | str) -> Ticket:
         raise NotFound(_("Ticket not found.")) from None
     ticket = (
         visible_tickets(actor)
-        .select_related("organization", "requester", "assignee", "team", "category", "created_by")
+        .select_related(
+            "organization", "requester", "assignee", "team", "category", "created_by",
+            "sla_policy", "sla_calendar",
+        )
         .filter(number=number)
         .first()
     )
@@ -60,12 +64,14 @@ class QueueFilters:
     sort: str = "-number"
 
 
-QUEUE_SORTS = {
+QUEUE_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "-number": ("-number",),
     "number": ("number",),
     "priority": ("priority", "-number"),
     "-updated": ("-updated_at", "-number"),
     "received": ("received_at", "number"),
+    # By SLA: the resolution due soonest first, tickets without a running clock last.
+    "sla": (F("resolution_due").asc(nulls_last=True), "number"),
 }
 
 
@@ -104,7 +110,7 @@ def list_tickets_for(actor: Actor, filters: QueueFilters) -> QuerySet[Ticket]:
         tickets = tickets.filter(condition)
     order = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["-number"])
     return tickets.select_related(
-        "organization", "requester", "assignee", "team", "category"
+        "organization", "requester", "assignee", "team", "category", "sla_policy"
     ).order_by(*order)
 
 

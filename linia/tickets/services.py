@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
@@ -674,11 +674,11 @@ def classify_ticket(
     number: int,
     subject: str | None = None,
     type: str | None = None,
-    category_id: int | None | bool = False,
+    category_id: int | bool | None = False,
     impact: str | None = None,
     urgency: str | None = None,
     priority: str | None = None,
-    asset_id: int | None | bool = False,
+    asset_id: int | bool | None = False,
 ) -> Ticket:
     """Change what the ticket is: subject, type, category, impact and urgency (priority follows
     the matrix) or the priority itself, the affected equipment. One ticket.field_changed row
@@ -749,11 +749,11 @@ def update_ticket(
     number: int,
     subject: str | None = None,
     type: str | None = None,
-    category_id: int | None | bool = False,
+    category_id: int | bool | None = False,
     impact: str | None = None,
     urgency: str | None = None,
     priority: str | None = None,
-    assignee_id: int | None | bool = False,
+    assignee_id: int | bool | None = False,
 ) -> Ticket:
     """Classify and (re)assign in one transaction (the API's PATCH): every change lands or
     none does. `False` leaves the category or the assignee alone; None clears it. Visibility

@@ -80,9 +80,10 @@ def _resolve_for(ticket: Ticket) -> ResolvedSla | None:
 
 def pinned_sla(ticket: Ticket) -> ResolvedSla | None:
     """The policy and calendar the ticket's clocks follow (None: no SLA applies)."""
-    if ticket.sla_policy_id is None:
+    if ticket.sla_policy_id is None or ticket.sla_policy is None:
         return None
-    return sla_queries.load_sla(policy_id=ticket.sla_policy_id, calendar_id=ticket.sla_calendar_id)
+    # No query for rows selected with the ticket (the ticket page selects them).
+    return sla_queries.sla_for(ticket.sla_policy, ticket.sla_calendar)
 
 
 def ticket_calendar(ticket: Ticket) -> BusinessCalendar:
@@ -144,10 +145,18 @@ def _schedule(ticket: Ticket, sla: ResolvedSla, *, only_missing: bool = False) -
     active = ticket.status in ACTIVE_STATUSES
     calendar, percent = sla.calendar, sla.warning_percent
     plan: list[tuple[str, str, int | None, bool]] = [
-        ("first_response_due", "first_response_warning_at",
-         targets.first_response if targets else None, active and not _responded(ticket)),
-        ("resolution_due", "resolution_warning_at",
-         targets.resolution if targets else None, active and ticket.resolution_minutes is None),
+        (
+            "first_response_due",
+            "first_response_warning_at",
+            targets.first_response if targets else None,
+            active and not _responded(ticket),
+        ),
+        (
+            "resolution_due",
+            "resolution_warning_at",
+            targets.resolution if targets else None,
+            active and ticket.resolution_minutes is None,
+        ),
     ]
     for due_field, warning_field, minutes, running in plan:
         if not running or minutes is None:
@@ -157,8 +166,11 @@ def _schedule(ticket: Ticket, sla: ResolvedSla, *, only_missing: bool = False) -
         if not only_missing or getattr(ticket, due_field) is None:
             setattr(ticket, due_field, _deadline(ticket, calendar, timedelta(minutes=minutes)))
         if not only_missing or getattr(ticket, warning_field) is None:
-            setattr(ticket, warning_field,
-                    _deadline(ticket, calendar, _warning_budget(minutes, percent)))
+            setattr(
+                ticket,
+                warning_field,
+                _deadline(ticket, calendar, _warning_budget(minutes, percent)),
+            )
 
 
 def _start_next_update(ticket: Ticket, sla: ResolvedSla, now: datetime) -> None:
@@ -253,8 +265,12 @@ def _decide_first_response(ticket: Ticket, sla: ResolvedSla, *, stop: datetime) 
 
 def _pause(ticket: Ticket, sla: ResolvedSla, now: datetime) -> None:
     ticket.sla_paused_at = now
-    for name in ("first_response_due", "first_response_warning_at", "resolution_due",
-                 "resolution_warning_at"):
+    for name in (
+        "first_response_due",
+        "first_response_warning_at",
+        "resolution_due",
+        "resolution_warning_at",
+    ):
         instant = getattr(ticket, name)
         if instant is not None and instant > now:
             setattr(ticket, name, None)  # frozen; recomputed on resume
@@ -385,45 +401,83 @@ def _clocks(ticket: Ticket, sla: ResolvedSla, now: datetime, *, paused: bool) ->
     elapsed = _consumed(ticket, calendar, stop) // MINUTE
     clocks: list[ClockStatus] = []
 
-    def target_clock(name: str, label: str, minutes: int | None, due: datetime | None,
-                     warning: datetime | None, outcome_minutes: int | None,
-                     breached: bool | None) -> ClockStatus:
+    def target_clock(
+        name: str,
+        label: str,
+        minutes: int | None,
+        due: datetime | None,
+        warning: datetime | None,
+        outcome_minutes: int | None,
+        breached: bool | None,
+    ) -> ClockStatus:
         if outcome_minutes is not None:  # decided
-            return ClockStatus(name, label, None, BREACHED if breached else MET,
-                               elapsed_minutes=outcome_minutes)
+            return ClockStatus(
+                name, label, None, BREACHED if breached else MET, elapsed_minutes=outcome_minutes
+            )
         if minutes is None or ticket.status not in ACTIVE_STATUSES:
             return ClockStatus(name, label, None, "")
         if due is None and paused:  # frozen: what is left of the target
             left = minutes - elapsed
-            return ClockStatus(name, label, None, OK, paused=True, remaining_minutes=left,
-                               elapsed_minutes=elapsed)
-        return ClockStatus(name, label, due, _clock_state(due, warning, now), paused=paused,
-                           remaining_minutes=_remaining(calendar, now, due),
-                           elapsed_minutes=elapsed)
+            return ClockStatus(
+                name, label, None, OK, paused=True, remaining_minutes=left, elapsed_minutes=elapsed
+            )
+        return ClockStatus(
+            name,
+            label,
+            due,
+            _clock_state(due, warning, now),
+            paused=paused,
+            remaining_minutes=_remaining(calendar, now, due),
+            elapsed_minutes=elapsed,
+        )
 
     if _responded(ticket) and ticket.first_response_minutes is None:  # before any SLA applied
         clocks.append(ClockStatus("first_response", str(_("First response")), None, ""))
     else:
-        clocks.append(target_clock(
-            "first_response", str(_("First response")),
-            targets.first_response if targets else None, ticket.first_response_due,
-            ticket.first_response_warning_at, ticket.first_response_minutes,
-            ticket.first_response_breached,
-        ))
-    clocks.append(target_clock(
-        "resolution", str(_("Resolution")), targets.resolution if targets else None,
-        ticket.resolution_due, ticket.resolution_warning_at, ticket.resolution_minutes,
-        ticket.resolution_breached,
-    ))
+        clocks.append(
+            target_clock(
+                "first_response",
+                str(_("First response")),
+                targets.first_response if targets else None,
+                ticket.first_response_due,
+                ticket.first_response_warning_at,
+                ticket.first_response_minutes,
+                ticket.first_response_breached,
+            )
+        )
+    clocks.append(
+        target_clock(
+            "resolution",
+            str(_("Resolution")),
+            targets.resolution if targets else None,
+            ticket.resolution_due,
+            ticket.resolution_warning_at,
+            ticket.resolution_minutes,
+            ticket.resolution_breached,
+        )
+    )
     if ticket.next_update_left is not None:
-        clocks.append(ClockStatus("next_update", str(_("Next update")), None, OK, paused=True,
-                                  remaining_minutes=ticket.next_update_left // MINUTE))
+        clocks.append(
+            ClockStatus(
+                "next_update",
+                str(_("Next update")),
+                None,
+                OK,
+                paused=True,
+                remaining_minutes=ticket.next_update_left // MINUTE,
+            )
+        )
     elif ticket.next_update_due is not None:
-        clocks.append(ClockStatus(
-            "next_update", str(_("Next update")), ticket.next_update_due,
-            _clock_state(ticket.next_update_due, None, now), paused=paused,
-            remaining_minutes=_remaining(calendar, now, ticket.next_update_due),
-        ))
+        clocks.append(
+            ClockStatus(
+                "next_update",
+                str(_("Next update")),
+                ticket.next_update_due,
+                _clock_state(ticket.next_update_due, None, now),
+                paused=paused,
+                remaining_minutes=_remaining(calendar, now, ticket.next_update_due),
+            )
+        )
     return clocks
 
 

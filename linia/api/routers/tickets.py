@@ -56,6 +56,7 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[Ticket]:
         requester=payload.requester,
         channel=payload.channel,
         received_at=payload.received_at,
+        asset_id=payload.asset,
     )
     return Status(201, ticket)
 

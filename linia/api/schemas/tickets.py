@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AwareDatetime, Field, field_validator
@@ -23,13 +24,14 @@ from linia.tickets.models import (
 )
 from linia.tickets.queries import QueueFilters
 from linia.tickets.services import MAX_BODY, MAX_SUBJECT
+from linia.tickets.sla_clock import sla_status
 from linia.tickets.workflow import TicketStatus, Transition
 
 from .common import MAX_ID, Id, InputSchema, NamedRef, PersonRef
 
 MAX_REASON = 2000
 # The keys of tickets.queries.QUEUE_SORTS (a test keeps them in step).
-SortKey = Literal["-number", "number", "priority", "-updated", "received"]
+SortKey = Literal["-number", "number", "priority", "-updated", "received", "sla"]
 
 
 # --- input ---------------------------------------------------------------------------------
@@ -101,6 +103,7 @@ class TicketIn(InputSchema):
     priority: Priority | None = Field(None, description="Staff only: overrides the matrix.")
     category: Id | None = None
     organization: Id | None = Field(None, description="Staff: the client organization.")
+    asset: Id | None = Field(None, description="The affected equipment (of the organization).")
     requester: int | str | None = Field(
         None,
         description="A contact id or an e-mail address; clients default to themselves "
@@ -157,6 +160,18 @@ class TransitionIn(InputSchema):
 # --- output --------------------------------------------------------------------------------
 
 
+class SlaOut(Schema):
+    """The ticket's SLA clocks. A due instant is null when that clock is not running (met,
+    paused, or no target); `state` is the worst of the clocks now."""
+
+    policy: str | None
+    first_response_due: datetime | None
+    resolution_due: datetime | None
+    next_update_due: datetime | None
+    paused: bool
+    state: Literal["ok", "warning", "breached", "met"]
+
+
 class TicketOut(Schema):
     number: int
     subject: str
@@ -172,6 +187,7 @@ class TicketOut(Schema):
     assignee: NamedRef | None
     organization: NamedRef
     requester: PersonRef
+    asset_id: int | None = Field(None, description="The affected equipment, if named.")
     channel: Channel
     received_at: datetime
     created_at: datetime
@@ -184,6 +200,19 @@ class TicketOut(Schema):
     is_auto_closed: bool
     pending_reason: str
     message_count: int
+    sla: SlaOut
+
+    @staticmethod
+    def resolve_sla(ticket: Ticket) -> dict[str, Any]:
+        status = sla_status(ticket, timezone.now())
+        return {
+            "policy": status.policy,
+            "first_response_due": status.first_response_due,
+            "resolution_due": status.resolution_due,
+            "next_update_due": status.next_update_due,
+            "paused": status.paused,
+            "state": status.state,
+        }
 
     @staticmethod
     def resolve_assignee(ticket: Ticket) -> dict[str, Any] | None:

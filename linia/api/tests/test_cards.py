@@ -210,3 +210,23 @@ def test_organization_card_and_contact_phones_through_the_api(world, api_as):
     assert contact.status_code == 201
     assert contact.json()["phones"] == ["+380670001122", "+48601000111"]
     assert contact.json()["phone"] == "+380670001122"
+
+
+def test_a_ticket_names_its_equipment_through_the_api(world, api_as):
+    asset = services.create_asset(
+        actor=actor(world.agent_a), organization_id=world.org_a.pk, name="PC-9"
+    )
+    foreign = services.create_asset(
+        actor=actor(world.agent_b), organization_id=world.org_b.pk, name="PC-B"
+    )
+    client = api_as(world.requester_a)
+    created = client.post(
+        f"{API}/tickets", {"subject": "Broken", "asset": asset.pk}, content_type=JSON
+    )
+    assert created.status_code == 201
+    assert created.json()["asset_id"] == asset.pk
+    refused = client.post(
+        f"{API}/tickets", {"subject": "Broken", "asset": foreign.pk}, content_type=JSON
+    )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "invalid_asset"

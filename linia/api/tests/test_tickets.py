@@ -68,6 +68,7 @@ def test_list_item_shape(world, api_as):
             "name": world.contact_a.full_name,
             "email": "anna@example.test",
         },
+        "asset_id": None,
         "channel": "portal",
         "received_at": item["received_at"],
         "created_at": item["created_at"],
@@ -80,6 +81,7 @@ def test_list_item_shape(world, api_as):
         "is_auto_closed": False,
         "pending_reason": "",
         "message_count": 0,
+        "sla": item["sla"],  # test_sla.py checks it
     }
     received = ticket.received_at  # JSON carries milliseconds
     assert dt.datetime.fromisoformat(item["received_at"]) == received.replace(

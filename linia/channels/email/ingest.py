@@ -46,7 +46,6 @@ from .threading import ticket_by_references, ticket_by_subject_tag
 logger = logging.getLogger(__name__)
 
 CATCH_ALL_ORGANIZATION = "Unsorted"
-RATE_LIMIT_COUNT = 20
 RATE_LIMIT_WINDOW = timedelta(minutes=10)
 
 
@@ -56,6 +55,13 @@ class IngestResult:
     ticket_number: int | None = None
     reason: str = ""
     inbound_id: int = 0
+
+    @property
+    def number(self) -> int:
+        """The ticket number (for outcomes that have one)."""
+        if self.ticket_number is None:
+            raise ValueError(f"no ticket for outcome {self.outcome}")
+        return self.ticket_number
 
     def line(self) -> str:
         """The one line `linia ingest-email` prints."""
@@ -191,6 +197,8 @@ def _process(inbound: InboundEmail, parsed: ParsedEmail) -> IngestResult:
         return IngestResult(Outcome.IGNORED, None, "own mail", pk)
     duplicate = _duplicate_of(inbound, parsed)
     if duplicate is not None:
+        if duplicate.ticket_number is None:  # a repeated bounce, auto-reply or own mail
+            return IngestResult(Outcome.IGNORED, None, "duplicate", pk)
         return IngestResult(Outcome.DUPLICATE, duplicate.ticket_number, "", pk)
     if parsed.is_bounce:
         _mark_failing(parsed)
@@ -328,7 +336,7 @@ def _mark_failing(parsed: ParsedEmail) -> None:
 
 
 def _rate_limited(inbound: InboundEmail, sender: str) -> bool:
-    limit = getattr(settings, "LINIA_EMAIL_RATE_LIMIT", RATE_LIMIT_COUNT)
+    limit = settings.LINIA_EMAIL_RATE_LIMIT
     since = timezone.now() - RATE_LIMIT_WINDOW
     recent = (
         InboundEmail.objects.filter(sender=sender, received_at__gte=since)

@@ -1,6 +1,7 @@
 """Writes for the directory: organizations and contacts, equipment, licenses, the vault."""
 
 from .assets import create_asset, create_license, update_asset, update_license
+from .invitations import invite_contact
 from .organizations import (
     CARD_FIELDS,
     create_contact,
@@ -8,7 +9,6 @@ from .organizations import (
     set_contact_phones,
     update_organization,
 )
-from .invitations import invite_contact
 from .reminders import send_license_reminders
 from .vault import (
     SecondFactorRequired,
@@ -27,8 +27,8 @@ __all__ = [
     "create_credential",
     "create_license",
     "create_organization",
-    "invite_contact",
     "delete_credential",
+    "invite_contact",
     "reveal_credential",
     "rotate_encryption_keys",
     "send_license_reminders",

@@ -46,7 +46,9 @@ def invite_contact(*, actor: Actor, contact_id: int, client_manager: bool = Fals
         username=contact.email,
         email=contact.email,
         password=None,
-        role=UserRole.CLIENT_MANAGER if client_manager or contact.is_client_manager else UserRole.REQUESTER,
+        role=UserRole.CLIENT_MANAGER
+        if client_manager or contact.is_client_manager
+        else UserRole.REQUESTER,
         first_name=first[:150],
         last_name=last[:150],
         language=contact.language,

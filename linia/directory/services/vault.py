@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from linia.accounts import mfa
 from linia.core import crypto
@@ -63,6 +64,7 @@ def _clean_secret(secret: str) -> str:
     return secret
 
 
+@sensitive_variables("secret")
 @transaction.atomic
 def create_credential(
     *,
@@ -96,6 +98,7 @@ def create_credential(
     )
 
 
+@sensitive_variables("secret")
 @transaction.atomic
 def update_credential(
     *,
@@ -139,6 +142,7 @@ def delete_credential(*, actor: Actor, credential_id: int) -> None:
     logger.info("credential %s deleted by user %s", credential_id, actor.user_id)
 
 
+@sensitive_variables("secret")
 @transaction.atomic
 def reveal_credential(
     *,

@@ -198,14 +198,23 @@ def test_a_ticket_names_equipment_of_its_own_organization(world):
     assert list(asset.tickets.values_list("number", flat=True)) == []
 
 
-def test_staff_invite_a_contact_to_the_portal(world, client, mailoutbox, django_capture_on_commit_callbacks):
-    contact = services.create_contact(organization_id=world.org_a.pk, full_name="Olga Petrenko", email="olga@acme.test", language="uk")
+def test_staff_invite_a_contact_to_the_portal(
+    world, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    contact = services.create_contact(
+        organization_id=world.org_a.pk,
+        full_name="Olga Petrenko",
+        email="olga@acme.test",
+        language="uk",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         user = services.invite_contact(actor=actor(world.agent_a), contact_id=contact.pk)
     contact.refresh_from_db()
     assert (contact.user_id, user.role, user.has_usable_password()) == (user.pk, "requester", False)
     assert mailoutbox[0].to == ["olga@acme.test"]
-    link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/password/reset/key/" in line)
+    link = next(
+        line for line in mailoutbox[0].body.splitlines() if "/accounts/password/reset/key/" in line
+    )
     path = link.strip().split("http://127.0.0.1:8000", 1)[-1]
     page = client.get(path, follow=True)
     assert page.status_code == 200
@@ -214,7 +223,9 @@ def test_staff_invite_a_contact_to_the_portal(world, client, mailoutbox, django_
 
 @pytest.mark.parametrize("who", ["agent_b", "requester_a", "client_manager_a"])
 def test_others_cannot_invite(world, who):
-    contact = services.create_contact(organization_id=world.org_a.pk, full_name="X", email="x@acme.test")
+    contact = services.create_contact(
+        organization_id=world.org_a.pk, full_name="X", email="x@acme.test"
+    )
     with pytest.raises(NotFound):
         services.invite_contact(actor=actor(getattr(world, who)), contact_id=contact.pk)
     contact.refresh_from_db()

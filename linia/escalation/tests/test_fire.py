@@ -19,6 +19,7 @@ from linia.escalation.models import Condition, EscalationFiring, EscalationRule
 from linia.escalation.services import fire_escalations
 from linia.escalation.tasks import fire_escalations_task
 from linia.escalation.tests.factories import make_rule, set_clocks
+from linia.sla import services as sla_services
 from linia.tickets import services as ticket_services
 from linia.tickets.models import Message, Ticket, TicketEvent
 from linia.tickets.tests.factories import make_ticket, move_ticket
@@ -275,6 +276,29 @@ def test_time_at_tier_counts_working_minutes(new_ticket, monkeypatch):
     assert fired_numbers(tick(40)) == [ticket.number]
     scheduled.refresh_from_db()
     assert scheduled.fired_at == at(40)
+
+
+def test_time_at_tier_counts_the_tickets_business_calendar(shared_world):
+    office = sla_services.create_calendar(
+        name="Kyiv office", timezone="Europe/Kyiv",
+        hours={day: [("09:00", "18:00")] for day in range(5)},
+    )  # fmt: skip
+    make_rule(Condition.TIME_AT_TIER, tier=1, minutes=20, escalate_to_tier=2)
+    friday_evening = datetime(2026, 3, 6, 15, 50, tzinfo=UTC)  # 17:50 in Kyiv
+    with time_machine.travel(friday_evening, tick=False):
+        ticket = make_ticket(actor(shared_world.requester_a))
+    set_clocks(ticket, sla_calendar_id=office.pk)
+    monday_0909 = datetime(2026, 3, 9, 7, 9, tzinfo=UTC)
+
+    def tick_at(instant: datetime) -> list[services.FiringResult]:
+        with time_machine.travel(instant, tick=False):
+            return fire_escalations()
+
+    quiet = [tick_at(friday_evening + timedelta(minutes=n)) for n in (1, 40, 24 * 60)]
+    assert quiet == [[], [], []]
+    assert EscalationFiring.objects.get().due_at == monday_0909 + timedelta(minutes=1)
+    assert tick_at(monday_0909) == []
+    assert fired_numbers(tick_at(monday_0909 + timedelta(minutes=1))) == [ticket.number]
 
 
 def test_scheduled_firing_is_dropped_when_the_ticket_moves_on_and_comes_back(

@@ -30,8 +30,10 @@ def calendar(name: str, **kwargs) -> Calendar:
 
 def resolve(world, *, category_policy_id=None, ticket_type="incident", on_date=DAY):
     return queries.resolve_sla(
-        organization_id=world.org_a.pk, category_policy_id=category_policy_id,
-        ticket_type=ticket_type, on_date=on_date,
+        organization_id=world.org_a.pk,
+        category_policy_id=category_policy_id,
+        ticket_type=ticket_type,
+        on_date=on_date,
     )
 
 
@@ -43,11 +45,16 @@ def test_the_default_policy_and_calendar_exist_from_the_first_migration(db):
     office = Calendar.objects.get(is_default=True)
 
     assert (standard.name, standard.warning_percent, standard.pause_statuses) == (
-        "Standard", 75, ["pending"]
+        "Standard",
+        75,
+        ["pending"],
     )
     assert {
-        target.priority: (target.first_response_minutes, target.next_update_minutes,
-                          target.resolution_minutes)
+        target.priority: (
+            target.first_response_minutes,
+            target.next_update_minutes,
+            target.resolution_minutes,
+        )
         for target in standard.targets.all()
     } == {
         "P1": (15, 60, 240),
@@ -80,13 +87,17 @@ def test_the_contract_gives_the_policy_and_the_calendar(world):
     resolved = resolve(world)
 
     assert (resolved.policy_id, resolved.source, resolved.calendar_id) == (
-        gold.pk, "contract", warsaw.pk
+        gold.pk,
+        "contract",
+        warsaw.pk,
     )
     assert resolved.calendar.timezone == "Europe/Warsaw"
     assert resolve(world).targets == {"P1": queries.Targets(30, 240, 60)}
     # The other organization is not covered.
-    other = queries.resolve_sla(organization_id=world.org_b.pk, category_policy_id=None,
-                                ticket_type="incident", on_date=DAY)
+    other = queries.resolve_sla(
+        organization_id=world.org_b.pk, category_policy_id=None, ticket_type="incident", on_date=DAY
+    )
+    assert other is not None
     assert other.policy_name == "Standard"
 
 
@@ -130,8 +141,10 @@ def test_a_category_override_wins_over_everything(world):
 def test_a_contract_applies_only_within_its_dates(world):
     gold = policy("Gold")
     services.bind_organization(
-        organization_id=world.org_a.pk, policy_id=gold.pk,
-        starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31),
+        organization_id=world.org_a.pk,
+        policy_id=gold.pk,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
     )
 
     assert resolve(world, on_date=date(2026, 6, 1)).policy_name == "Gold"
@@ -178,7 +191,9 @@ def test_resolution_takes_a_few_queries(world):
 
 def test_create_calendar_stores_hours_and_special_days(db):
     created = calendar(
-        "Split", timezone="Europe/Kyiv", holidays_country="ua",
+        "Split",
+        timezone="Europe/Kyiv",
+        holidays_country="ua",
         hours={0: [("14:00", "18:00"), ("09:00", "13:00")], 5: [("10:00", "24:00")]},
         days_off=[date(2026, 8, 24)],
         working_days={date(2026, 6, 6): [("10:00", "14:00")], date(2026, 6, 7): []},
@@ -186,10 +201,13 @@ def test_create_calendar_stores_hours_and_special_days(db):
 
     assert created.holidays_country == "UA"
     assert [(i.weekday, i.start, i.end) for i in created.intervals.all()] == [
-        (0, time(9), time(13)), (0, time(14), time(18)), (5, time(10), time(0)),
+        (0, time(9), time(13)),
+        (0, time(14), time(18)),
+        (5, time(10), time(0)),
     ]
-    assert [(d.date, d.kind, d.start, d.end) for d in CalendarDay.objects.filter(
-        calendar=created)] == [
+    assert [
+        (d.date, d.kind, d.start, d.end) for d in CalendarDay.objects.filter(calendar=created)
+    ] == [
         (date(2026, 6, 6), "working", time(10), time(14)),
         (date(2026, 6, 7), "working", None, None),
         (date(2026, 8, 24), "off", None, None),
@@ -224,15 +242,19 @@ def test_update_policy_replaces_the_targets(db):
     gold = policy("Gold")
 
     services.update_policy(
-        policy_id=gold.pk, warning_percent=80, pause_statuses=["pending", "pending"],
+        policy_id=gold.pk,
+        warning_percent=80,
+        pause_statuses=["pending", "pending"],
         targets={"P2": TargetSpec(first_response=60, resolution=600)},
     )
 
     gold.refresh_from_db()
     assert (gold.warning_percent, gold.pause_statuses) == (80, ["pending"])
-    assert list(SlaTarget.objects.filter(policy=gold).values_list(
-        "priority", "first_response_minutes", "next_update_minutes", "resolution_minutes"
-    )) == [("P2", 60, None, 600)]
+    assert list(
+        SlaTarget.objects.filter(policy=gold).values_list(
+            "priority", "first_response_minutes", "next_update_minutes", "resolution_minutes"
+        )
+    ) == [("P2", 60, None, 600)]
 
 
 @pytest.mark.parametrize(
@@ -284,27 +306,43 @@ def test_the_admin_edits_calendars_and_touches_their_revision(client, world):
     client.force_login(world.admin)
     office = Calendar.objects.get(is_default=True)
     revision = office.revision
-    for path in ["/admin/sla/calendar/", f"/admin/sla/calendar/{office.pk}/change/",
-                 "/admin/sla/slapolicy/", "/admin/sla/slapolicy/add/",
-                 "/admin/sla/slacontract/add/", "/admin/sla/slatypeoverride/"]:
+    for path in [
+        "/admin/sla/calendar/",
+        f"/admin/sla/calendar/{office.pk}/change/",
+        "/admin/sla/slapolicy/",
+        "/admin/sla/slapolicy/add/",
+        "/admin/sla/slacontract/add/",
+        "/admin/sla/slatypeoverride/",
+    ]:
         assert client.get(path).status_code == 200, path
 
     intervals = list(office.intervals.all())
     data = {
-        "name": office.name, "timezone": "Europe/Kyiv", "holidays_country": "UA",
+        "name": office.name,
+        "timezone": "Europe/Kyiv",
+        "holidays_country": "UA",
         "is_default": "on",
-        "intervals-TOTAL_FORMS": str(len(intervals)), "intervals-INITIAL_FORMS": str(len(intervals)),
-        "intervals-MIN_NUM_FORMS": "0", "intervals-MAX_NUM_FORMS": "1000",
-        "days-TOTAL_FORMS": "1", "days-INITIAL_FORMS": "0",
-        "days-MIN_NUM_FORMS": "0", "days-MAX_NUM_FORMS": "1000",
-        "days-0-date": "2026-08-24", "days-0-kind": "off",
+        "intervals-TOTAL_FORMS": str(len(intervals)),
+        "intervals-INITIAL_FORMS": str(len(intervals)),
+        "intervals-MIN_NUM_FORMS": "0",
+        "intervals-MAX_NUM_FORMS": "1000",
+        "days-TOTAL_FORMS": "1",
+        "days-INITIAL_FORMS": "0",
+        "days-MIN_NUM_FORMS": "0",
+        "days-MAX_NUM_FORMS": "1000",
+        "days-0-date": "2026-08-24",
+        "days-0-kind": "off",
     }
     for index, interval in enumerate(intervals):
-        data.update({
-            f"intervals-{index}-id": str(interval.pk), f"intervals-{index}-calendar": str(office.pk),
-            f"intervals-{index}-weekday": str(interval.weekday),
-            f"intervals-{index}-start": "10:00", f"intervals-{index}-end": "19:00",
-        })
+        data.update(
+            {
+                f"intervals-{index}-id": str(interval.pk),
+                f"intervals-{index}-calendar": str(office.pk),
+                f"intervals-{index}-weekday": str(interval.weekday),
+                f"intervals-{index}-start": "10:00",
+                f"intervals-{index}-end": "19:00",
+            }
+        )
     response = client.post(f"/admin/sla/calendar/{office.pk}/change/", data)
 
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -1,6 +1,6 @@
 """The SLA clocks on the ticket, through the services, on a business-hours calendar.
 
-Acme (world.org_a) has a contract: the "Business" policy on Mon–Fri 09:00–18:00 in Kyiv.
+Acme (world.org_a) has a contract: the "Business" policy on Mon-Fri 09:00-18:00 in Kyiv.
 Targets (working minutes): P3 first response 60, next update 120, resolution 480;
 P1 15 / 60 / 240; warnings at 75 %. 1 June 2026 is a Monday.
 """
@@ -34,7 +34,8 @@ MONDAY_10 = kyiv(1, 10)
 @pytest.fixture
 def business(world):
     calendar = sla_services.create_calendar(
-        name="Kyiv office", timezone="Europe/Kyiv",
+        name="Kyiv office",
+        timezone="Europe/Kyiv",
         hours={day: [("09:00", "18:00")] for day in range(5)},
     )
     policy = sla_services.create_policy(
@@ -67,7 +68,9 @@ def reload(ticket: Ticket) -> Ticket:
 def reply(world, ticket: Ticket, moment: datetime, *, who=None, internal: bool = False) -> None:
     with at(moment):
         services.add_message(
-            actor=who or actor(world.agent_a), number=ticket.number, body="On it",
+            actor=who or actor(world.agent_a),
+            number=ticket.number,
+            body="On it",
             is_internal=internal,
         )
 
@@ -80,8 +83,11 @@ def move(world, ticket: Ticket, to: str, moment: datetime, **kwargs) -> None:
 def clocks(ticket: Ticket) -> tuple:
     ticket = reload(ticket)
     return (
-        ticket.first_response_due, ticket.first_response_warning_at,
-        ticket.resolution_due, ticket.resolution_warning_at, ticket.next_update_due,
+        ticket.first_response_due,
+        ticket.first_response_warning_at,
+        ticket.resolution_due,
+        ticket.resolution_warning_at,
+        ticket.next_update_due,
     )
 
 
@@ -93,8 +99,10 @@ def test_registration_starts_the_clocks_in_working_time(world, business):
 
     assert ticket.sla_policy == business
     assert clocks(ticket) == (
-        kyiv(1, 11), kyiv(1, 10, 45),  # 60 min; warning at 45
-        kyiv(1, 18), kyiv(1, 16),  # 480 min; warning at 360
+        kyiv(1, 11),
+        kyiv(1, 10, 45),  # 60 min; warning at 45
+        kyiv(1, 18),
+        kyiv(1, 16),  # 480 min; warning at 360
         None,  # the next-update clock starts with the first response
     )
     assert (ticket.sla_paused_at, ticket.sla_paused_total) == (None, timedelta(0))
@@ -110,8 +118,11 @@ def test_the_clocks_start_when_the_call_came_in(world, business):
     # A phone call on Friday at 17:00, logged on Monday at 09:30.
     with at(kyiv(8, 9, 30)):
         ticket = services.create_ticket(
-            actor=actor(world.agent_a), subject="Call: the VPN is down", requester=world.contact_a.pk,
-            channel="phone", received_at=kyiv(5, 17),
+            actor=actor(world.agent_a),
+            subject="Call: the VPN is down",
+            requester=world.contact_a.pk,
+            channel="phone",
+            received_at=kyiv(5, 17),
         )
 
     # 60 working minutes from Friday 17:00: Friday until 18:00 — already past when logged.
@@ -120,10 +131,10 @@ def test_the_clocks_start_when_the_call_came_in(world, business):
 
 
 def test_without_a_contract_the_default_policy_and_calendar_apply(world):
-    ticket = reload(new_ticket(world))  # no contract for Acme: "Standard", Mon–Fri 9–18 Kyiv
+    ticket = reload(new_ticket(world))  # no contract for Acme: "Standard", Mon-Fri 9-18 Kyiv
 
-    assert ticket.sla_policy.name == "Standard"
-    assert ticket.sla_policy.is_default
+    assert ticket.sla_policy is not None
+    assert (ticket.sla_policy.name, ticket.sla_policy.is_default) == ("Standard", True)
     # Standard P3: first response 2 h, resolution 24 working hours.
     assert clocks(ticket)[0] == kyiv(1, 12)
     assert clocks(ticket)[2] == kyiv(3, 16)
@@ -180,7 +191,10 @@ def test_raising_the_priority_recomputes_from_registration(world, business):
 
     # P1: response within 15 minutes of 10:00 (already missed), resolution within 4 hours.
     assert clocks(ticket)[:4] == (
-        kyiv(1, 10, 15), datetime(2026, 6, 1, 10, 11, 15, tzinfo=KYIV), kyiv(1, 14), kyiv(1, 13)
+        kyiv(1, 10, 15),
+        datetime(2026, 6, 1, 10, 11, 15, tzinfo=KYIV),
+        kyiv(1, 14),
+        kyiv(1, 13),
     )
     assert sla_clock.sla_status(reload(ticket), kyiv(1, 10, 30)).state == "breached"
 
@@ -330,7 +344,9 @@ def test_reopening_resumes_the_resolution_clock(world, business):
 
     with at(kyiv(3, 9, 30)):
         services.change_status(
-            actor=actor(world.requester_a), number=ticket.number, to="in_progress",
+            actor=actor(world.requester_a),
+            number=ticket.number,
+            to="in_progress",
             note="Still broken",
         )
 
@@ -399,7 +415,9 @@ def test_status_of_a_paused_ticket_shows_what_is_left(world, business):
 
     resolution, next_update = status.clocks[1], status.clocks[2]
     assert (resolution.paused, resolution.remaining_minutes, resolution.elapsed_minutes) == (
-        True, 420, 60
+        True,
+        420,
+        60,
     )
     assert (next_update.paused, next_update.remaining_minutes) == (True, 80)
     assert status.paused

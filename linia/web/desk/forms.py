@@ -30,6 +30,7 @@ SORT_LABELS = {
     "priority": _("Priority"),
     "-updated": _("Recently updated"),
     "received": _("Received (oldest first)"),
+    "sla": _("SLA due (soonest first)"),
 }
 SORT_CHOICES: Choices = [(key, SORT_LABELS.get(key, key)) for key in QUEUE_SORTS]
 TIER_CHOICES: Choices = [(1, "L1"), (2, "L2"), (3, "L3")]

@@ -61,7 +61,7 @@ def test_corpus_message(name, open_ticket, settings):
     if "reason" in expect:
         assert result.reason == expect["reason"]
     if expect["outcome"] == "created":
-        ticket = Ticket.objects.select_related("organization").get(number=result.ticket_number)
+        ticket = Ticket.objects.select_related("organization").get(number=result.number)
         assert ticket.number != open_ticket.number
         assert ticket.channel == "email"
         text = ticket.description

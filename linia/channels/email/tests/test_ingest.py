@@ -25,7 +25,7 @@ def test_a_known_contact_opens_a_ticket_for_the_organization(world):
     result = ingest_message(raw=raw_email(), source="pipe")
 
     assert result.outcome == "created"
-    ticket = Ticket.objects.get(number=result.ticket_number)
+    ticket = Ticket.objects.get(number=result.number)
     assert ticket.organization == world.org_a
     assert ticket.requester == world.contact_a
     assert ticket.created_by == world.requester_a
@@ -43,6 +43,19 @@ def test_the_same_message_twice_is_a_duplicate(world):
     assert (second.outcome, second.ticket_number) == ("duplicate", first.ticket_number)
     assert Ticket.objects.count() == 1
     assert InboundEmail.objects.count() == 2
+
+
+def test_a_repeated_bounce_is_ignored_again(world):
+    raw = raw_email(
+        sender="x@nowhere.test",
+        message_id="<ooo@x.test>",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+
+    first = ingest_message(raw=raw, source="pipe")
+    second = ingest_message(raw=raw, source="pipe")
+
+    assert (first.line(), second.line()) == ("ignored auto-reply", "ignored duplicate")
 
 
 def test_a_reused_message_id_on_another_message_is_not_a_duplicate(world):
@@ -67,7 +80,7 @@ def test_a_reply_threads_by_a_message_id_linia_received(world):
 
     assert (reply.outcome, reply.ticket_number) == ("appended", first.ticket_number)
     assert MessageLink.objects.filter(message_id="<root@x.test>").count() == 1
-    message = Message.objects.get(ticket__number=first.ticket_number)
+    message = Message.objects.get(ticket__number=first.number)
     assert (message.body, message.is_internal, message.author_id) == (
         "More details.",
         False,
@@ -146,7 +159,7 @@ def test_another_organizations_contact_cannot_reply_onto_a_ticket(world):
     )
 
     assert result.outcome == "created"
-    new = Ticket.objects.get(number=result.ticket_number)
+    new = Ticket.objects.get(number=result.number)
     assert new.organization == world.org_b
     assert not Message.objects.filter(ticket=ticket).exists()
 
@@ -159,8 +172,8 @@ def test_unknown_senders_go_to_the_unsorted_organization(world):
 
     contact = Contact.objects.get(email="new@nowhere.test")
     assert (contact.organization.name, contact.full_name) == ("Unsorted", "New Person")
-    assert Ticket.objects.get(number=first.ticket_number).requester == contact
-    assert Ticket.objects.get(number=second.ticket_number).requester == contact
+    assert Ticket.objects.get(number=first.number).requester == contact
+    assert Ticket.objects.get(number=second.number).requester == contact
 
 
 def test_a_mailbox_may_reject_unknown_senders_politely(world, mailoutbox):

@@ -22,7 +22,7 @@ def run_handlers(django_capture_on_commit_callbacks):
 def test_a_staff_reply_refers_to_the_requesters_last_message(world, run_handlers):
     with run_handlers():
         created = ingest_message(raw=raw_email(message_id="<first@mail.test>"), source="pipe")
-    number = created.ticket_number
+    number = created.number
     confirmation = mail.outbox[-1]
     root = f"<ticket-{number}@linia.localhost>"
     assert confirmation.extra_headers["In-Reply-To"] == "<first@mail.test>"
@@ -78,7 +78,7 @@ def test_an_agent_answering_by_mail_adds_an_internal_note(world):
     )
 
     assert (result.outcome, result.ticket_number) == ("appended", created.ticket_number)
-    message = Message.objects.get(ticket__number=created.ticket_number)
+    message = Message.objects.get(ticket__number=created.number)
     assert (message.is_internal, message.author, message.body) == (
         True,
         world.agent_a,

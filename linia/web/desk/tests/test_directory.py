@@ -227,13 +227,23 @@ def test_the_desk_names_the_equipment_when_classifying(client, world):
     client.force_login(world.agent_a)
     page = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
     assert f'<option value="{asset.pk}">ACC-PC-07</option>' in page
-    data = {"subject": ticket.subject, "type": ticket.type, "category": "", "impact": ticket.impact,
-            "urgency": ticket.urgency, "priority": "", "asset": str(asset.pk)}
+    data = {
+        "subject": ticket.subject,
+        "type": ticket.type,
+        "category": "",
+        "impact": ticket.impact,
+        "urgency": ticket.urgency,
+        "priority": "",
+        "asset": str(asset.pk),
+    }
     response = client.post(f"/desk/tickets/{ticket.number}/classify/", data)
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.asset_id == asset.pk
     client.force_login(world.agent_b)
-    assert client.post(f"/desk/tickets/{ticket.number}/classify/", {**data, "asset": ""}).status_code == 404
+    assert (
+        client.post(f"/desk/tickets/{ticket.number}/classify/", {**data, "asset": ""}).status_code
+        == 404
+    )
     ticket.refresh_from_db()
     assert ticket.asset_id == asset.pk

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
 from linia.accounts import mfa
@@ -135,6 +136,8 @@ def asset(request: HttpRequest, asset_id: int) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("code")
+@sensitive_variables("secret", "code")
 @require_POST
 @staff_view
 def reveal(request: HttpRequest, credential_id: int) -> HttpResponse:

@@ -16,12 +16,13 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from linia.core.access import Actor
 from linia.core.errors import DomainError, NotFound
-from linia.tickets import queries, services, workflow
+from linia.tickets import queries, services, sla_clock, workflow
 from linia.tickets.models import Channel, Ticket
 
 from ..forms import (
@@ -118,6 +119,7 @@ def workspace_context(
         and any(agent.pk == actor.user_id for agent in agents),
         "errors": errors or {},
         "notice": notice,
+        "sla": sla_clock.ticket_sla_status(ticket, timezone.now()),
         "htmx_config": HTMX_CONFIG,
         **client_card_context(actor, ticket),
     }
@@ -330,7 +332,7 @@ def classify(request: HttpRequest, number: int) -> HttpResponse:
             urgency=data["urgency"],
             priority=data["priority"] or None,
             # Without equipment on the card the form has no such field: leave it alone.
-            asset_id=data["asset"] if "asset" in data else False,
+            asset_id=data.get("asset", False),
         )
 
     return _act(
