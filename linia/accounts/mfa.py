@@ -7,6 +7,7 @@ from typing import Any
 
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
+from django.core.cache import cache
 
 
 def has_totp(user_id: int | None) -> bool:
@@ -30,33 +31,47 @@ def last_second_factor_at(request: Any) -> float | None:
     return max(times) if times else None
 
 
+# Wrong codes allowed per user within FAILURE_WINDOW seconds, against guessing.
+MAX_FAILURES = 5
+FAILURE_WINDOW = 5 * 60
+
+
+def _failure_key(user_id: int) -> str:
+    return f"linia:totp-failures:{user_id}"
+
+
 def verify_totp_code(user_id: int | None, code: str) -> bool:
-    """Whether `code` is a valid, unused TOTP code of the user (marks it used)."""
+    """Whether `code` is a valid, unused TOTP code of the user (marks it used). After
+    MAX_FAILURES wrong codes in FAILURE_WINDOW seconds every code is refused until the window
+    passes."""
     from allauth.mfa.totp.internal.auth import TOTP
 
     if user_id is None:
+        return False
+    if cache.get(_failure_key(user_id), 0) >= MAX_FAILURES:
         return False
     authenticator = Authenticator.objects.filter(
         user_id=user_id, type=Authenticator.Type.TOTP
     ).first()
     code = "".join((code or "").split())
-    return bool(authenticator and code and TOTP(authenticator).validate_code(code))
+    valid = bool(authenticator and code and TOTP(authenticator).validate_code(code))
+    if not valid:
+        cache.add(_failure_key(user_id), 0, FAILURE_WINDOW)
+        try:
+            cache.incr(_failure_key(user_id))
+        except ValueError:  # expired in between
+            cache.set(_failure_key(user_id), 1, FAILURE_WINDOW)
+    return valid
 
 
 def confirm_totp_code(request: Any, code: str) -> bool:
     """Check a TOTP code of the signed-in user and, when it is right, record a fresh second
     factor in the session (as allauth's own reauthentication does)."""
     from allauth.mfa.base.internal.flows import post_authentication
-    from allauth.mfa.totp.internal.auth import TOTP
 
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not verify_totp_code(user.pk, code):
         return False
-    authenticator = Authenticator.objects.filter(
-        user_id=user.pk, type=Authenticator.Type.TOTP
-    ).first()
-    code = "".join(code.split())
-    if authenticator is None or not code or not TOTP(authenticator).validate_code(code):
-        return False
+    authenticator = Authenticator.objects.get(user_id=user.pk, type=Authenticator.Type.TOTP)
     post_authentication(request, authenticator, reauthenticated=True)
     return True

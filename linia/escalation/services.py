@@ -82,8 +82,9 @@ def fire_escalations(*, now: datetime | None = None) -> list[FiringResult]:
     now = now or timezone.now()
     results: list[FiringResult] = []
     checked: list[int] = []
+    changed: dict[tuple[datetime, bool], list[int]] = {}
     for rule in list(queries.list_active_rules()):
-        rule_results, complete = _run_rule(rule, now)
+        rule_results, complete = _run_rule(rule, now, changed)
         results.extend(rule_results)
         if complete:
             checked.append(rule.pk)
@@ -92,30 +93,44 @@ def fire_escalations(*, now: datetime | None = None) -> list[FiringResult]:
     return results
 
 
-def _run_rule(rule: EscalationRule, now: datetime) -> tuple[list[FiringResult], bool]:
+def _run_rule(
+    rule: EscalationRule, now: datetime, changed: dict[tuple[datetime, bool], list[int]]
+) -> tuple[list[FiringResult], bool]:
     """Fire one rule; also says whether every candidate was looked at (the watermark may
-    move on)."""
+    move on). `changed` caches the recently changed tickets for the rules of this tick."""
     results: list[FiringResult] = []
     since = queries.watch_since(rule, now)
     complete = True
     seen: set[int] = set()  # a ticket found by both queries is tried once
     for source in queries.sources(rule):
-        complete &= _walk_candidates(rule, now, since, source, results, seen)
+        if source == queries.PASSED:
+            complete &= _walk_candidates(rule, now, since, source, results, seen)
+            continue
+        key = (since, rule.condition == Condition.PRIORITY_CREATED)
+        if key not in changed:
+            changed[key] = queries.changed_ticket_ids(rule, since)
+        ids = changed[key]
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start : start + BATCH_SIZE]
+            complete &= _walk_candidates(rule, now, since, source, results, seen, chunk)
     if rule.condition == Condition.TIME_AT_TIER:
         complete &= _walk_scheduled(rule, now, results)
+    if any(result.error for result in results):
+        complete = False  # keep the failed tickets in the next tick's window
     return results, complete
 
 
 def _walk_candidates(
     rule: EscalationRule, now: datetime, since: datetime, source: str,
-    results: list[FiringResult], seen: set[int],
+    results: list[FiringResult], seen: set[int], ticket_ids: list[int] | None = None,
 ) -> bool:  # fmt: skip
     after: tuple[datetime, int] | None = None
     examined = 0
     while True:
         batch = queries.candidate_batch(
-            rule, now, since=since, source=source, after=after, size=BATCH_SIZE
-        )
+            rule, now, since=since, source=source, after=after, size=BATCH_SIZE,
+            ticket_ids=ticket_ids or (),
+        )  # fmt: skip
         for ticket in batch:
             if len(results) >= MAX_FIRINGS_PER_RULE:
                 return False

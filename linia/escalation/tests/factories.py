@@ -25,8 +25,8 @@ def make_rule(condition: str, **fields: Any) -> EscalationRule:
     return services.create_rule(actor=SYSTEM_ACTOR, condition=condition, **fields)
 
 
-def set_clocks(ticket: Ticket, **instants: datetime | None) -> Ticket:
-    """Set the SLA instants directly (the SLA engine's job; test setup only)."""
+def set_clocks(ticket: Ticket, **instants: datetime | int | None) -> Ticket:
+    """Set the SLA clock fields directly (the SLA engine's job; test setup only)."""
     Ticket.objects.filter(pk=ticket.pk).update(**instants)
     ticket.refresh_from_db()
     return ticket

@@ -23,6 +23,7 @@ from linia.sla import services as sla_services
 from linia.tickets import services as ticket_services
 from linia.tickets.models import Message, Ticket, TicketEvent
 from linia.tickets.tests.factories import make_ticket, move_ticket
+from linia.web.desk.presenters import timeline_row
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
@@ -605,8 +606,17 @@ def test_unexpected_error_rolls_back_that_firing_only_and_retries(new_ticket, mo
         ticket=broken, kind="ticket.escalation_rule_fired"
     ).exists()
 
+    assert tick(30) == [
+        services.FiringResult(
+            rule_id=results[0].rule_id,
+            rule_name=results[0].rule_name,
+            ticket_number=broken.number,
+            condition_at=at(10),
+            error="disk on fire",
+        )
+    ]
     monkeypatch.setattr(ticket_services, "add_message", real_add_message)
-    assert fired_numbers(tick(12)) == [broken.number]
+    assert fired_numbers(tick(60)) == [broken.number]  # the window waited for it
 
 
 # --- the tick --------------------------------------------------------------------------------
@@ -672,9 +682,11 @@ def test_tick_queries_do_not_grow_with_non_matching_tickets(shared_world, new_ti
     large, large_fired = _count_tick_queries(13)
 
     assert (small_fired, large_fired) == ([first.number], [second.number])
-    # The rules; two queries a rule (one for the priority rule), the time-at-tier schedule,
-    # and moving the watermarks.
-    assert small_idle == large_idle == 1 + 2 * len(Condition.values) - 1 + 1 + 1
+    # The rules; for each rule the instants passed (not for the priority rule) and the changed
+    # tickets (one query per 200); the changed tickets (twice: any change, priority changes);
+    # the time-at-tier schedule; moving the watermarks.
+    rules = len(Condition.values)
+    assert small_idle == large_idle == 1 + (rules - 1) + rules + 2 + 1 + 1
     assert small == large
 
 
@@ -702,3 +714,20 @@ def test_command_prints_what_fired(new_ticket, capsys):
         "1 fired, 0 failed",
         "0 fired, 0 failed",
     ]
+
+
+def test_desk_timeline_shows_the_rule_and_what_was_not_done(shared_world, new_ticket):
+    make_rule(
+        Condition.RESOLUTION_BREACH, name="Breach → assign", assign_to_id=shared_world.agent_b.pk
+    )
+    ticket = set_clocks(new_ticket(), resolution_due=at(10))
+    tick(11)
+
+    row = timeline_row(TicketEvent.objects.get(ticket=ticket, kind="ticket.escalation_rule_fired"))
+
+    assert (row.label, row.new, row.changed, row.details) == (
+        "Escalation rule fired",
+        "Breach → assign",
+        False,
+        [("Not done", "This person cannot take tickets of this organization.")],
+    )

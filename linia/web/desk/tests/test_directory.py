@@ -112,6 +112,9 @@ def _current_code(secret: str) -> str:
 
 
 def test_with_totp_the_reveal_asks_for_a_code_first(client, world):
+    from django.core.cache import cache
+
+    cache.clear()
     _asset, credential = make_card(world)
     secret = generate_totp_secret()
     TOTP.activate(world.agent_a, secret)
@@ -247,3 +250,20 @@ def test_the_desk_names_the_equipment_when_classifying(client, world):
     )
     ticket.refresh_from_db()
     assert ticket.asset_id == asset.pk
+
+
+def test_guessing_codes_is_cut_off(client, world):
+    from django.core.cache import cache
+
+    cache.clear()
+    _asset, credential = make_card(world)
+    secret = generate_totp_secret()
+    TOTP.activate(world.agent_a, secret)
+    client.force_login(world.agent_a)
+    for _attempt in range(5):
+        client.post(f"/desk/credentials/{credential.pk}/reveal/", {"code": "000000"})
+    blocked = client.post(f"/desk/credentials/{credential.pk}/reveal/", {"code": _current_code(secret)})
+    assert blocked.status_code == 403
+    assert "Fw-Secret-77" not in blocked.content.decode()
+    assert CredentialReveal.objects.count() == 0
+    cache.clear()
