@@ -14,6 +14,9 @@ KEEP = _("Stored sealed; leave empty to keep the current value.")
 class MailboxForm(forms.ModelForm):
     """Secrets are write-only: typed in, sealed (linia.core.crypto), never shown again."""
 
+    oauth_token_url = forms.URLField(
+        label=_("OAuth token URL"), required=False, assume_scheme="https", max_length=500
+    )
     new_password = forms.CharField(
         label=_("password"), required=False, widget=forms.PasswordInput, help_text=KEEP
     )

@@ -98,13 +98,15 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int | None = None) -> PollReport:
     report = PollReport(mailbox.name)
     try:
         client = _client(mailbox)
-        if mailbox.auth == Auth.XOAUTH2:
-            client.xoauth2(mailbox.username, access_token(mailbox), initial_folder=mailbox.folder)
-        else:
-            client.login(
-                mailbox.username, mailbox.secret("password"), initial_folder=mailbox.folder
-            )
         try:
+            if mailbox.auth == Auth.XOAUTH2:
+                client.xoauth2(
+                    mailbox.username, access_token(mailbox), initial_folder=mailbox.folder
+                )
+            else:
+                client.login(
+                    mailbox.username, mailbox.secret("password"), initial_folder=mailbox.folder
+                )
             for message in client.fetch(AND(seen=False), mark_seen=False, limit=limit):
                 raw = getattr(message, "raw_bytes", b"")
                 result = ingest_message(raw=raw, source=Source.IMAP, mailbox_id=mailbox.pk)
@@ -112,10 +114,7 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int | None = None) -> PollReport:
                 # Only now, with the ticket committed, may the server forget the message.
                 client.flag(message.uid or "", MailMessageFlags.SEEN, True)
         finally:
-            try:
-                client.logout()
-            except Exception:
-                logger.debug("IMAP logout failed for %s", mailbox.name)
+            _close(client, mailbox.name)
     except (OperationalError, InterfaceError):
         raise
     except Exception as error:
@@ -129,6 +128,17 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int | None = None) -> PollReport:
         consecutive_failures=0, last_error="", last_success_at=timezone.now()
     )
     return report
+
+
+def _close(client: BaseMailBox, name: str) -> None:
+    try:
+        client.logout()
+    except Exception:
+        logger.debug("IMAP logout failed for %s", name)
+        try:
+            client.client.shutdown()
+        except Exception:
+            logger.debug("IMAP socket of %s already closed", name)
 
 
 def poll_all(*, limit: int | None = None) -> list[PollReport]:

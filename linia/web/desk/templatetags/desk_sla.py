@@ -12,7 +12,7 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from linia.tickets.models import Ticket
@@ -55,7 +55,7 @@ def sla_cell(ticket: Ticket, now: datetime | None = None) -> SafeString | str:
     due = status.resolution_due
     if due is None:
         if status.policy is None or status.state == "ok":
-            return format_html('<span class="muted">—</span>')
+            return mark_safe('<span class="muted">—</span>')
         return format_html(
             '<span class="badge sla-{}" title="{}">{}</span>', status.state, title, label
         )

@@ -267,3 +267,15 @@ def test_guessing_codes_is_cut_off(client, world):
     assert "Fw-Secret-77" not in blocked.content.decode()
     assert CredentialReveal.objects.count() == 0
     cache.clear()
+
+
+def test_the_card_links_the_sla_contract(client, world):
+    from linia.sla import services as sla_services
+
+    policy = sla_services.create_policy(name="Gold 24/7", targets={})
+    sla_services.bind_organization(organization_id=world.org_a.pk, policy_id=policy.pk, reference="C-2026-17")
+    client.force_login(world.agent_a)
+    html = client.get(f"/desk/organizations/{world.org_a.pk}/").content.decode()
+    assert "Gold 24/7 · C-2026-17" in html
+    html_b = client.get(f"/desk/organizations/{world.org_a.pk}/")
+    assert html_b.status_code == 200

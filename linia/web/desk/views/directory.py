@@ -11,6 +11,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -21,6 +22,7 @@ from linia.accounts import mfa
 from linia.core.access import Actor
 from linia.core.errors import DomainError
 from linia.directory import queries, services, transfer
+from linia.sla import queries as sla_queries
 from linia.tickets import queries as ticket_queries
 from linia.tickets.models import Ticket
 
@@ -109,6 +111,8 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
             "licenses": list(queries.list_licenses_for(actor, organization_id=org.pk)),
             "credentials": list(queries.list_credentials_for(actor, organization_id=org.pk)),
             "recent": _recent_tickets(actor, org.pk, limit=CARD_TICKETS),
+            # The SLA part of the contract lives in linia.sla; the card links to it.
+            "sla_contract": sla_queries.active_contract(org.pk, timezone.localdate()),
         },
     )
 
