@@ -23,7 +23,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from linia.core.errors import DomainError
 
 from .auth import BearerTokenAuth, SessionActorAuth
-from .routers import attachments, cards, directory, messages, tickets, users
+from .routers import attachments, cards, directory, messages, sla, tickets, users
 
 DESCRIPTION = """
 The Linia service desk API. Authenticate with `Authorization: Bearer <token>` (issue a token
@@ -53,6 +53,7 @@ api.add_router("", attachments.router)
 api.add_router("", directory.router)
 api.add_router("", cards.router)
 api.add_router("", users.router)
+api.add_router("", sla.router)
 
 STATUS_CODES = {
     400: "bad_request",

@@ -22,6 +22,7 @@ from linia.core.errors import Conflict
 from linia.directory import services as directory_services
 from linia.directory.access import actor_for_user
 from linia.directory.models import Contact, Organization
+from linia.sla.models import Calendar, SlaPolicy
 from linia.tickets import services as ticket_services
 from linia.tickets.models import Category, Ticket
 
@@ -43,6 +44,8 @@ from .content import (
     Step,
     TicketSpec,
 )
+from .sla import NAMES as SLA_NAMES
+from .sla import build_sla, play_sla_tickets
 
 
 class DemoNotLoadable(Conflict):
@@ -85,6 +88,11 @@ def conflicts() -> list[str]:
         reasons.append(_("some demo organizations or teams already exist"))
     if Category.objects.filter(parent=None, name__in=[spec.name for spec in CATEGORIES]).exists():
         reasons.append(_("some demo categories already exist"))
+    if (
+        Calendar.objects.filter(name__in=SLA_NAMES).exists()
+        or SlaPolicy.objects.filter(name__in=SLA_NAMES).exists()
+    ):
+        reasons.append(_("some demo SLA calendars or policies already exist"))
     return reasons
 
 
@@ -136,6 +144,7 @@ def load_demo() -> DemoSummary:
             default_tier=category.tier,
             position=position,
         )
+    build_sla(organizations=organizations)
     admin = next(user for user in users.values() if user.role == UserRole.ADMIN)
     build_cards(
         organizations=organizations, contacts=contacts, admin=admin, today=timezone.localdate()
@@ -146,12 +155,15 @@ def load_demo() -> DemoSummary:
         _play_ticket(
             ticket, actors=actors, users=users, contacts=contacts, categories=categories, now=now
         )
+    sla_tickets = play_sla_tickets(
+        actors=actors, contacts=contacts, categories=categories, now=timezone.now()
+    )
     return DemoSummary(
         users=len(users),
         organizations=len(organizations),
         teams=len(teams),
         categories=len(categories),
-        tickets=len(TICKETS),
+        tickets=len(TICKETS) + sla_tickets,
     )
 
 

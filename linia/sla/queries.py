@@ -234,3 +234,12 @@ def list_policies() -> QuerySet[SlaPolicy]:
 
 def list_calendars() -> QuerySet[Calendar]:
     return Calendar.objects.prefetch_related("intervals", "days")
+
+
+def contract_policy_id(organization_id: int) -> int | None:
+    """The policy of the organization's active contract (whatever its dates), or None."""
+    return (
+        SlaContract.objects.filter(organization_id=organization_id, is_active=True)
+        .values_list("policy_id", flat=True)
+        .first()
+    )

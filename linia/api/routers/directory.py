@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
 
+from linia.core.errors import Invalid, NotFound
 from linia.directory import queries, services
 from linia.directory.models import Contact, Organization
+from linia.sla import services as sla_services
 
 from ..auth import actor_of, require_admin, require_manager
 from ..pagination import paginate
@@ -60,17 +64,34 @@ def get_organization(request: HttpRequest, organization_id: PathId) -> Organizat
 def update_organization(
     request: HttpRequest, payload: OrganizationPatch, organization_id: PathId
 ) -> Organization:
-    """Omitted fields stay as they are; `teams` replaces the serving teams."""
+    """Omitted fields stay as they are; `teams` replaces the serving teams; `sla_policy`
+    binds the organization's SLA contract to a policy (null ends the contract)."""
     require_admin(actor_of(request))
-    return services.update_organization(
-        organization_id=organization_id,
-        name=payload.name,
-        legal_name=payload.legal_name,
-        notes=payload.notes,
-        is_active=payload.is_active,
-        team_ids=payload.teams,
-        card=payload.card(),
-    )
+    with transaction.atomic():
+        organization = services.update_organization(
+            organization_id=organization_id,
+            name=payload.name,
+            legal_name=payload.legal_name,
+            notes=payload.notes,
+            is_active=payload.is_active,
+            team_ids=payload.teams,
+            card=payload.card(),
+        )
+        if "sla_policy" in payload.model_fields_set:
+            _bind_sla(organization_id, payload.sla_policy)
+    return organization
+
+
+def _bind_sla(organization_id: int, policy_id: int | None) -> None:
+    if policy_id is None:
+        sla_services.unbind_organization(organization_id=organization_id)
+        return
+    try:
+        sla_services.bind_organization(organization_id=organization_id, policy_id=policy_id)
+    except NotFound:
+        raise Invalid(
+            _("There is no SLA policy with this id."), code="invalid_sla_policy"
+        ) from None
 
 
 @router.get("/contacts", response={200: Page[ContactOut], **ERRORS})

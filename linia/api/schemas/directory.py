@@ -12,6 +12,7 @@ from pydantic import Field
 from linia.accounts.models import Team
 from linia.directory.models import Contact, Organization
 from linia.directory.services import CARD_FIELDS
+from linia.sla import queries as sla_queries
 
 from .common import Email, Id, InputSchema, NamedRef
 
@@ -41,11 +42,16 @@ class OrganizationOut(Schema):
     hourly_rate: Decimal | None
     covered_workstations: int | None
     teams: list[TeamRef]
+    sla_policy: int | None = Field(description="The SLA policy of the active contract.")
     created_at: datetime
 
     @staticmethod
     def resolve_teams(organization: Organization) -> list[Team]:
         return list(organization.teams.all())
+
+    @staticmethod
+    def resolve_sla_policy(organization: Organization) -> int | None:
+        return sla_queries.contract_policy_id(organization.pk)
 
 
 class OrganizationCard(InputSchema):
@@ -81,6 +87,9 @@ class OrganizationPatch(OrganizationCard):
     notes: str | None = Field(None, max_length=10_000)
     is_active: bool | None = None
     teams: list[Id] | None = Field(None, max_length=MAX_TEAMS)
+    sla_policy: Id | None = Field(
+        None, description="Bind the organization's SLA contract to this policy; null unbinds."
+    )
 
 
 class OrganizationFilters(Schema):

@@ -2,13 +2,17 @@
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from linia.accounts.models import Team, User
 from linia.directory.models import Contact, Organization
+from linia.sla.models import Calendar, SlaContract
 from linia.tickets.models import Category, Message, Ticket, TicketEvent
+from linia.tickets.sla_clock import sla_status
 from linia.tickets.workflow import TicketStatus
 
 from .helpers import USERNAMES, run_demo
@@ -94,7 +98,7 @@ def test_demo_creates_teams_organizations_and_categories(demo):
 def test_demo_tickets_cover_every_state(demo):
     statuses = Counter(Ticket.objects.values_list("status", flat=True))
     assert statuses == {
-        "new": 4,
+        "new": 6,
         "open": 3,
         "in_progress": 4,
         "pending": 3,
@@ -162,7 +166,7 @@ def test_demo_is_idempotent(demo):
 
 def test_demo_prints_every_login(demo):
     assert (
-        "Demo data loaded: 15 users, 3 organizations, 3 teams, 13 categories, 20 tickets." in demo
+        "Demo data loaded: 15 users, 3 organizations, 3 teams, 13 categories, 22 tickets." in demo
     )
     table_lines = demo.split("Login ", 1)[1].splitlines()[2:]
     listed = [line.split()[0] for line in table_lines if line.strip()]
@@ -173,3 +177,31 @@ def test_demo_prints_every_login(demo):
 def test_demo_users_can_sign_in(demo, client):
     assert client.login(username="kasia", password="linia-demo") is True
     assert client.login(username="agent1", password="linia-demo") is True
+
+
+def test_demo_has_a_24x7_and_a_kyiv_business_hours_contract(demo):
+    contracts = {
+        contract.organization.name: (contract.policy.name, contract.policy.calendar.name)
+        for contract in SlaContract.objects.filter(is_active=True).select_related(
+            "organization", "policy__calendar"
+        )
+    }
+    assert contracts == {
+        "Zdorovye Family Clinic": ("Premium 24/7", "24/7"),
+        "Dnipro Cargo": ("Business hours (Kyiv)", "Kyiv business hours"),
+    }
+    kyiv = Calendar.objects.get(name="Kyiv business hours")
+    assert (kyiv.timezone, kyiv.holidays_country, kyiv.is_24x7) == ("Europe/Kyiv", "UA", False)
+    days_off = set(kyiv.days.filter(kind="off").values_list("date", flat=True))
+    assert {date(2026, 8, 24), date(2026, 10, 1), date(2026, 12, 25)} <= days_off
+    assert Calendar.objects.get(name="24/7").is_24x7 is True
+
+
+def test_demo_has_tickets_in_warning_and_in_breach(demo):
+    now = timezone.now()
+    states = {
+        ticket.subject: sla_status(ticket, now).state
+        for ticket in Ticket.objects.filter(organization__name="Zdorovye Family Clinic")
+    }
+    assert states["Подключить второй монитор в кабинете 12"] == "warning"
+    assert states["Лаборатория не может отправить результаты анализов"] == "breached"

@@ -24,6 +24,11 @@ urlpatterns = [
     path("email/messages/<int:inbound_id>/discard/", email.inbound_discard, name="email_discard"),
     path("organizations/", directory.organizations, name="organizations"),
     path("organizations/<int:organization_id>/", directory.organization, name="organization"),
+    path(
+        "organizations/<int:organization_id>/credentials/",
+        directory.add_credential,
+        name="add_credential",
+    ),
     path("assets/<int:asset_id>/", directory.asset, name="asset"),
     path("credentials/<int:credential_id>/reveal/", directory.reveal, name="reveal_credential"),
     path("vault-log/", directory.vault_log, name="vault_log"),

@@ -262,7 +262,9 @@ def test_guessing_codes_is_cut_off(client, world):
     client.force_login(world.agent_a)
     for _attempt in range(5):
         client.post(f"/desk/credentials/{credential.pk}/reveal/", {"code": "000000"})
-    blocked = client.post(f"/desk/credentials/{credential.pk}/reveal/", {"code": _current_code(secret)})
+    blocked = client.post(
+        f"/desk/credentials/{credential.pk}/reveal/", {"code": _current_code(secret)}
+    )
     assert blocked.status_code == 403
     assert "Fw-Secret-77" not in blocked.content.decode()
     assert CredentialReveal.objects.count() == 0
@@ -273,9 +275,47 @@ def test_the_card_links_the_sla_contract(client, world):
     from linia.sla import services as sla_services
 
     policy = sla_services.create_policy(name="Gold 24/7", targets={})
-    sla_services.bind_organization(organization_id=world.org_a.pk, policy_id=policy.pk, reference="C-2026-17")
+    sla_services.bind_organization(
+        organization_id=world.org_a.pk, policy_id=policy.pk, reference="C-2026-17"
+    )
     client.force_login(world.agent_a)
     html = client.get(f"/desk/organizations/{world.org_a.pk}/").content.decode()
     assert "Gold 24/7 · C-2026-17" in html
-    html_b = client.get(f"/desk/organizations/{world.org_a.pk}/")
-    assert html_b.status_code == 200
+
+
+def test_an_agent_adds_a_vault_entry_from_the_card(client, world):
+    from linia.directory.models import Credential
+
+    client.force_login(world.agent_a)
+    response = client.post(
+        f"/desk/organizations/{world.org_a.pk}/credentials/",
+        {
+            "name": "Wi-Fi office",
+            "login": "",
+            "url": "",
+            "secret": "Wlan-Pass-99",
+            "asset": "",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 302
+    credential = Credential.objects.get()
+    assert (credential.name, credential.organization_id, credential.created_by_id) == (
+        "Wi-Fi office",
+        world.org_a.pk,
+        world.agent_a.pk,
+    )
+    page = client.get(f"/desk/organizations/{world.org_a.pk}/").content.decode()
+    assert "Wi-Fi office" in page
+    assert "Wlan-Pass-99" not in page
+    missing = client.post(
+        f"/desk/organizations/{world.org_a.pk}/credentials/", {"name": "No secret"}
+    )
+    assert missing.status_code == 422
+    assert Credential.objects.count() == 1
+    client.force_login(world.agent_b)
+    denied = client.post(
+        f"/desk/organizations/{world.org_a.pk}/credentials/", {"name": "x", "secret": "y"}
+    )
+    assert denied.status_code == 404
+    assert Credential.objects.count() == 1

@@ -8,9 +8,10 @@ import binascii
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -95,9 +96,73 @@ def organizations(request: HttpRequest) -> HttpResponse:
     )
 
 
+class CredentialForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("System"), max_length=200)
+    url = forms.CharField(label=gettext_lazy("URL"), max_length=500, required=False)
+    login = forms.CharField(label=gettext_lazy("Login"), max_length=200, required=False)
+    secret = forms.CharField(
+        label=gettext_lazy("Password or key"),
+        max_length=10_000,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    asset = forms.TypedChoiceField(
+        label=gettext_lazy("Equipment"), coerce=int, required=False, empty_value=None
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, assets: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].choices = [("", "—"), *assets]  # type: ignore[attr-defined]
+
+
 @require_GET
 @staff_view
 def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
+    return _organization_page(request, organization_id)
+
+
+@sensitive_post_parameters("secret")
+@require_POST
+@staff_view
+def add_credential(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """A new vault entry from the card; the secret is sealed at once and never shown back."""
+    actor = actor_of(request)
+    org = queries.get_organization_for(actor, organization_id)
+    form = CredentialForm(request.POST, assets=asset_choices(actor, org.pk))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.create_credential(
+                actor=actor,
+                organization_id=org.pk,
+                name=data["name"],
+                url=data["url"],
+                login=data["login"],
+                secret=data["secret"],
+                notes=data["notes"],
+                asset_id=data["asset"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Vault entry added."))
+            return redirect("desk:organization", organization_id=org.pk)
+    return _organization_page(request, org.pk, credential_form=form, status=422)
+
+
+def _organization_page(
+    request: HttpRequest,
+    organization_id: int,
+    *,
+    credential_form: CredentialForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     actor = actor_of(request)
     org = queries.get_organization_for(actor, organization_id)
     contacts = list(queries.search_contacts_for(actor, organization_id=org.pk))
@@ -105,6 +170,8 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
         request,
         "desk/directory/organization.html",
         {
+            "credential_form": credential_form
+            or CredentialForm(assets=asset_choices(actor, org.pk)),
             "organization": org,
             "contacts": contacts,
             "assets": list(queries.list_assets_for(actor, organization_id=org.pk)),
@@ -114,6 +181,7 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
             # The SLA part of the contract lives in linia.sla; the card links to it.
             "sla_contract": sla_queries.active_contract(org.pk, timezone.localdate()),
         },
+        status=status,
     )
 
 
