@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -35,6 +36,7 @@ def dovecot():
     server = start_dovecot(Path(tempfile.mkdtemp(prefix="linia-dovecot-")))
     yield server
     server.stop()
+    shutil.rmtree(server.directory, ignore_errors=True)
 
 
 def _mailbox(server: Dovecot, *, password: str = PASSWORD) -> Mailbox:
