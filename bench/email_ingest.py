@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (a Russian message, as most real ones are)
 """How many typical e-mail messages one process ingests per second.
 
     .venv/bin/python bench/email_ingest.py                    # 1000 messages, SQLite (temp file)

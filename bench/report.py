@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001  (the multiplication sign in the text is meant)
+
 """The report: Markdown tables on stdout and a small JSON file in bench/results/."""
 
 from __future__ import annotations

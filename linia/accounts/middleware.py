@@ -24,5 +24,4 @@ class UserPreferencesMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        response = self.get_response(request)
-        return response
+        return self.get_response(request)

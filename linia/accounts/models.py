@@ -21,7 +21,10 @@ class UserRole(models.TextChoices):
 
 class LiniaUserManager(UserManager["User"]):
     def create_superuser(
-        self, username: str, email: str | None = None, password: str | None = None,
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
         **extra_fields: Any,
     ) -> User:
         # `linia createsuperuser` makes an administrator of the product, not a requester.

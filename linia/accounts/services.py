@@ -121,7 +121,9 @@ def _valid_time_zone(name: str) -> str:
 def create_team(*, name: str, tier: int, serves_all_organizations: bool = False) -> Team:
     if tier not in (1, 2, 3):
         raise Invalid(_("The tier must be 1, 2 or 3."), code="invalid_tier")
-    return Team.objects.create(name=name, tier=tier, serves_all_organizations=serves_all_organizations)
+    return Team.objects.create(
+        name=name, tier=tier, serves_all_organizations=serves_all_organizations
+    )
 
 
 @transaction.atomic

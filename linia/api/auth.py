@@ -18,7 +18,7 @@ from linia.core.errors import DomainError, Forbidden
 from linia.directory.access import actor_for_user
 
 
-class Unauthenticated(DomainError):  # noqa: N818 - named like core.errors.NotFound
+class Unauthenticated(DomainError):
     code = "unauthenticated"
     http_status = 401
 

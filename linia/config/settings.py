@@ -172,7 +172,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Languages and time -------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LINIA_LANGUAGE", "en")
-LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("uk", _("Ukrainian")), ("pl", _("Polish"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("ru", _("Russian")),
+    ("uk", _("Ukrainian")),
+    ("pl", _("Polish")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -53,10 +53,16 @@ def _staff(user: User) -> Recipient | None:
     return Recipient(user.email, user.display_name, user.language, user.time_zone, True)
 
 
-def _send(ticket: Ticket, event: TicketEvent, recipient: Recipient, template: str,
-          context: dict[str, object]) -> None:
-    with translation.override(recipient.language), timezone.override(
-        zoneinfo.ZoneInfo(recipient.time_zone)
+def _send(
+    ticket: Ticket,
+    event: TicketEvent,
+    recipient: Recipient,
+    template: str,
+    context: dict[str, object],
+) -> None:
+    with (
+        translation.override(recipient.language),
+        timezone.override(zoneinfo.ZoneInfo(recipient.time_zone)),
     ):
         full_context = {
             "ticket": ticket,
@@ -94,9 +100,8 @@ def _ticket_url(ticket: Ticket, recipient: Recipient) -> str:
 
 
 def _load(event: TicketEvent) -> Ticket:
-    return (
-        Ticket.objects.select_related("requester__user", "assignee", "organization", "team")
-        .get(pk=event.ticket_id)
+    return Ticket.objects.select_related("requester__user", "assignee", "organization", "team").get(
+        pk=event.ticket_id
     )
 
 
@@ -119,16 +124,22 @@ def notify_status_changed(event: TicketEvent) -> None:
     with translation.override(recipient.language):
         old_label = str(TicketStatus(event.old_value).label) if event.old_value else ""
         new_label = str(TicketStatus(event.new_value).label)
-    _send(ticket, event, recipient, "status_changed", {
-        "old_status": old_label,
-        "new_status": new_label,
-        "is_resolved": event.new_value == TicketStatus.RESOLVED,
-        "is_closed": event.new_value == TicketStatus.CLOSED,
-        "note": event.payload.get("note", ""),
-        "resolution": event.payload.get("resolution", ""),
-        "auto": event.payload.get("auto", False),
-        "auto_close_days": settings.LINIA_AUTO_CLOSE_DAYS,
-    })
+    _send(
+        ticket,
+        event,
+        recipient,
+        "status_changed",
+        {
+            "old_status": old_label,
+            "new_status": new_label,
+            "is_resolved": event.new_value == TicketStatus.RESOLVED,
+            "is_closed": event.new_value == TicketStatus.CLOSED,
+            "note": event.payload.get("note", ""),
+            "resolution": event.payload.get("resolution", ""),
+            "auto": event.payload.get("auto", False),
+            "auto_close_days": settings.LINIA_AUTO_CLOSE_DAYS,
+        },
+    )
 
 
 @on(events.MESSAGE_ADDED)
@@ -165,7 +176,9 @@ def notify_escalated(event: TicketEvent) -> None:
     """Service desk managers hear of every escalation, with its reason; so does the new team."""
     ticket = _load(event)
     managers = User.objects.filter(role=UserRole.MANAGER, is_active=True)
-    team_members = ticket.team.members.filter(is_active=True) if ticket.team else User.objects.none()
+    team_members = (
+        ticket.team.members.filter(is_active=True) if ticket.team else User.objects.none()
+    )
     seen: set[int] = set()
     for user in [*managers, *team_members]:
         if user.pk in seen or user.pk == event.actor_id:
@@ -173,13 +186,19 @@ def notify_escalated(event: TicketEvent) -> None:
         seen.add(user.pk)
         staff = _staff(user)
         if staff:
-            _send(ticket, event, staff, "escalated", {
-                "reason": event.payload.get("reason", ""),
-                "old_tier": event.old_value,
-                "new_tier": event.new_value,
-                "team": event.payload.get("team", ""),
-                "actor_name": event.actor_name,
-            })
+            _send(
+                ticket,
+                event,
+                staff,
+                "escalated",
+                {
+                    "reason": event.payload.get("reason", ""),
+                    "old_tier": event.old_value,
+                    "new_tier": event.new_value,
+                    "team": event.payload.get("team", ""),
+                    "actor_name": event.actor_name,
+                },
+            )
 
 
 @on(events.ASSIGNED)
@@ -191,5 +210,3 @@ def notify_assigned(event: TicketEvent) -> None:
     staff = _staff(ticket.assignee)
     if staff:
         _send(ticket, event, staff, "assigned", {"actor_name": event.actor_name})
-
-

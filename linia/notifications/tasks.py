@@ -21,9 +21,7 @@ def deliver_email_task(outbound_id: int) -> None:
     if row is None:
         return
     connection = get_connection("django.core.mail.backends.smtp.EmailBackend")
-    recipients = [
-        address.strip() for address in f"{row.to},{row.cc}".split(",") if address.strip()
-    ]
+    recipients = [address.strip() for address in f"{row.to},{row.cc}".split(",") if address.strip()]
     try:
         connection.open()
         assert connection.connection is not None  # noqa: S101

@@ -51,7 +51,7 @@ WHOLE_DAY: Spans = ((0, DAY_MINUTES),)
 TimeLike = time | str | int
 
 
-class NoWorkingTime(ValueError):  # noqa: N818  (a condition, not a programming error)
+class NoWorkingTime(ValueError):
     """The calendar has no working time after the instant (it has no weekly hours and its
     last extra working day is past), so the asked-for instant does not exist."""
 

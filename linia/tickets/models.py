@@ -50,12 +50,20 @@ class Category(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent"),
     )
     default_team = models.ForeignKey(
-        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("default team"),
+        "accounts.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default team"),
     )
     default_tier = models.PositiveSmallIntegerField(
         _("default tier"), choices=[(1, "L1"), (2, "L2"), (3, "L3")], default=1
@@ -64,8 +72,12 @@ class Category(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     # Tickets of this category follow this SLA policy, whatever the organization's contract.
     sla_policy = models.ForeignKey(
-        "sla.SlaPolicy", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="categories", verbose_name=_("SLA policy"),
+        "sla.SlaPolicy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="categories",
+        verbose_name=_("SLA policy"),
     )
 
     class Meta:
@@ -73,7 +85,9 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="category_name_unique_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="category_name_unique_in_parent"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,6 +118,9 @@ class TicketCounter(models.Model):
     name = models.CharField(max_length=32, primary_key=True)
     value = models.BigIntegerField()
 
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"
+
 
 class Ticket(models.Model):
     number = models.BigIntegerField(_("number"), unique=True, editable=False)
@@ -113,43 +130,73 @@ class Ticket(models.Model):
         _("type"), max_length=20, choices=TicketType.choices, default=TicketType.INCIDENT
     )
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
         verbose_name=_("category"),
     )
-    impact = models.CharField(_("impact"), max_length=8, choices=Level.choices, default=Level.MEDIUM)
-    urgency = models.CharField(_("urgency"), max_length=8, choices=Level.choices, default=Level.MEDIUM)
+    impact = models.CharField(
+        _("impact"), max_length=8, choices=Level.choices, default=Level.MEDIUM
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=8, choices=Level.choices, default=Level.MEDIUM
+    )
     priority = models.CharField(
         _("priority"), max_length=2, choices=Priority.choices, default=Priority.P3
     )
     # Written only by tickets.services.change_status (see workflow.py).
     status = models.CharField(
-        _("status"), max_length=16, choices=TicketStatus.choices, default=TicketStatus.NEW,
+        _("status"),
+        max_length=16,
+        choices=TicketStatus.choices,
+        default=TicketStatus.NEW,
         editable=False,
     )
     tier = models.PositiveSmallIntegerField(_("tier"), default=1)
     team = models.ForeignKey(
-        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
         verbose_name=_("team"),
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="assigned_tickets", verbose_name=_("assignee"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        verbose_name=_("assignee"),
     )
     organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.PROTECT, related_name="tickets",
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        related_name="tickets",
         verbose_name=_("organization"),
     )
     requester = models.ForeignKey(
-        "directory.Contact", on_delete=models.PROTECT, related_name="tickets",
+        "directory.Contact",
+        on_delete=models.PROTECT,
+        related_name="tickets",
         verbose_name=_("requester"),
     )
     # The affected equipment, if the ticket names one (always of the ticket's organization).
     asset = models.ForeignKey(
-        "directory.Asset", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="tickets", verbose_name=_("equipment"),
+        "directory.Asset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("equipment"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     channel = models.CharField(
@@ -181,11 +228,19 @@ class Ticket(models.Model):
     sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
     # The policy and calendar the clocks follow (chosen at registration and reclassification).
     sla_policy = models.ForeignKey(
-        "sla.SlaPolicy", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "sla.SlaPolicy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("SLA policy"),
     )
     sla_calendar = models.ForeignKey(
-        "sla.Calendar", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "sla.Calendar",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("SLA calendar"),
     )
     # Working time the clocks spent stopped (pending; resolved or cancelled before a reopen).
@@ -212,7 +267,9 @@ class Ticket(models.Model):
             models.CheckConstraint(
                 condition=models.Q(type__in=TicketType.values), name="ticket_type_valid"
             ),
-            models.CheckConstraint(condition=models.Q(tier__in=[1, 2, 3]), name="ticket_tier_valid"),
+            models.CheckConstraint(
+                condition=models.Q(tier__in=[1, 2, 3]), name="ticket_tier_valid"
+            ),
         ]
         indexes = [
             # The queue: newest first within the visible organizations and status filters.
@@ -223,16 +280,31 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "-number"], name="ticket_requester"),
             models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),
             # The SLA scheduler finds due work by these, never by loading open tickets.
-            models.Index(fields=["resolution_due"], name="ticket_resolution_due",
-                         condition=models.Q(resolution_due__isnull=False)),
-            models.Index(fields=["resolution_warning_at"], name="ticket_resolution_warning",
-                         condition=models.Q(resolution_warning_at__isnull=False)),
-            models.Index(fields=["first_response_due"], name="ticket_first_response_due",
-                         condition=models.Q(first_response_due__isnull=False)),
-            models.Index(fields=["first_response_warning_at"], name="ticket_first_resp_warning",
-                         condition=models.Q(first_response_warning_at__isnull=False)),
-            models.Index(fields=["next_update_due"], name="ticket_next_update_due",
-                         condition=models.Q(next_update_due__isnull=False)),
+            models.Index(
+                fields=["resolution_due"],
+                name="ticket_resolution_due",
+                condition=models.Q(resolution_due__isnull=False),
+            ),
+            models.Index(
+                fields=["resolution_warning_at"],
+                name="ticket_resolution_warning",
+                condition=models.Q(resolution_warning_at__isnull=False),
+            ),
+            models.Index(
+                fields=["first_response_due"],
+                name="ticket_first_response_due",
+                condition=models.Q(first_response_due__isnull=False),
+            ),
+            models.Index(
+                fields=["first_response_warning_at"],
+                name="ticket_first_resp_warning",
+                condition=models.Q(first_response_warning_at__isnull=False),
+            ),
+            models.Index(
+                fields=["next_update_due"],
+                name="ticket_next_update_due",
+                condition=models.Q(next_update_due__isnull=False),
+            ),
             models.Index(fields=["tier", "tier_entered_at"], name="ticket_tier_entered"),
         ]
 
@@ -321,7 +393,8 @@ class TicketEvent(models.Model):
         indexes = [
             models.Index(fields=["ticket", "created_at"], name="event_ticket_created"),
             models.Index(
-                fields=["created_at"], name="event_undispatched",
+                fields=["created_at"],
+                name="event_undispatched",
                 condition=models.Q(dispatched_at__isnull=True),
             ),
         ]
@@ -341,3 +414,6 @@ class EventHandling(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "handler"], name="event_handling_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.handler} for event {self.event_id}"

@@ -37,8 +37,14 @@ def get_ticket_for(actor: Actor, number: int | str) -> Ticket:
     ticket = (
         visible_tickets(actor)
         .select_related(
-            "organization", "requester", "assignee", "team", "category", "created_by",
-            "sla_policy", "sla_calendar",
+            "organization",
+            "requester",
+            "assignee",
+            "team",
+            "category",
+            "created_by",
+            "sla_policy",
+            "sla_calendar",
         )
         .filter(number=number)
         .first()
@@ -174,8 +180,10 @@ def list_ticket_attachments_for(ticket: Ticket, actor: Actor) -> QuerySet[Attach
 
 
 def list_categories() -> QuerySet[Category]:
-    return Category.objects.filter(is_active=True).select_related("parent").order_by(
-        "position", "name"
+    return (
+        Category.objects.filter(is_active=True)
+        .select_related("parent")
+        .order_by("position", "name")
     )
 
 

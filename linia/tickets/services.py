@@ -203,8 +203,9 @@ def _resolve_requester(
         own = Contact.objects.select_related("organization").get(pk=contact_id)
         return own.organization, own
     if requester is None or requester == "":
-        raise Invalid(_("Name the requester (a contact id or an e-mail address)."),
-                      code="requester_required")
+        raise Invalid(
+            _("Name the requester (a contact id or an e-mail address)."), code="requester_required"
+        )
     contact_pk = _as_id(requester)
     if contact_pk is not None:
         by_id = Contact.objects.select_related("organization").filter(pk=contact_pk).first()
@@ -212,13 +213,17 @@ def _resolve_requester(
             raise NotFound(_("Requester not found."))
         contact = by_id
         if organization_id and contact.organization_id != organization_id:
-            raise Invalid(_("The requester belongs to another organization."),
-                          code="requester_organization_mismatch")
+            raise Invalid(
+                _("The requester belongs to another organization."),
+                code="requester_organization_mismatch",
+            )
         return contact.organization, contact
     email = str(requester).strip().lower()
     if "@" not in email or len(email) > 254:
-        raise Invalid(_("“%(value)s” is not an e-mail address.") % {"value": requester},
-                      code="invalid_requester")
+        raise Invalid(
+            _("“%(value)s” is not an e-mail address.") % {"value": requester},
+            code="invalid_requester",
+        )
     # Only contacts of organizations the actor serves count as known: a contact of another
     # client is neither used nor revealed.
     known = Contact.objects.select_related("organization").filter(
@@ -230,8 +235,10 @@ def _resolve_requester(
     if found is not None:
         return found.organization, found
     if not organization_id:
-        raise Invalid(_("This e-mail address is unknown; name the organization too."),
-                      code="organization_required")
+        raise Invalid(
+            _("This e-mail address is unknown; name the organization too."),
+            code="organization_required",
+        )
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None or not _may_serve(actor, organization.pk):
         raise NotFound(_("Organization not found."))
@@ -271,8 +278,12 @@ def _may_serve(actor: Actor, organization_id: int) -> bool:
 
 
 def _store_files(
-    ticket: Ticket, message: Message | None, files: list[IncomingFile], actor: Actor,
-    *, is_internal: bool,
+    ticket: Ticket,
+    message: Message | None,
+    files: list[IncomingFile],
+    actor: Actor,
+    *,
+    is_internal: bool,
 ) -> list[Attachment]:
     if len(files) > settings.LINIA_MAX_ATTACHMENTS_PER_MESSAGE:
         raise Invalid(
@@ -297,7 +308,11 @@ def _store_files(
         attachment.file.save(name, incoming.content, save=False)
         attachment.save()
         record_event(
-            ticket, events.ATTACHMENT_ADDED, actor=actor, new=name, is_internal=is_internal,
+            ticket,
+            events.ATTACHMENT_ADDED,
+            actor=actor,
+            new=name,
+            is_internal=is_internal,
             payload={"attachment_id": attachment.pk, "size": incoming.size},
         )
         stored.append(attachment)
@@ -371,16 +386,17 @@ def create_ticket(
     urgency = _check_choice(urgency or Level.MEDIUM, Level, "urgency")
     if priority is not None and not actor.is_staff:
         raise Forbidden(_("Only service desk staff can set the priority directly."))
-    priority = _check_choice(priority, Priority, "priority") if priority else priority_for(
-        impact, urgency
+    priority = (
+        _check_choice(priority, Priority, "priority") if priority else priority_for(impact, urgency)
     )
     now = timezone.now()
     if received_at is not None:
         if timezone.is_naive(received_at):
             raise Invalid(_("The time received needs a time zone."), code="received_at_naive")
         if received_at > now + timedelta(minutes=5):
-            raise Invalid(_("The time received cannot be in the future."),
-                          code="received_at_future")
+            raise Invalid(
+                _("The time received cannot be in the future."), code="received_at_future"
+            )
     category = None
     if category_id is not None:
         category = Category.objects.filter(pk=category_id, is_active=True).first()
@@ -421,7 +437,10 @@ def create_ticket(
     sla_clock.start_clocks(ticket, now=now)
     ticket.save(force_insert=True)
     record_event(
-        ticket, events.TICKET_CREATED, actor=actor, new=ticket.number,
+        ticket,
+        events.TICKET_CREATED,
+        actor=actor,
+        new=ticket.number,
         payload={"channel": channel, "priority": priority, "tier": ticket.tier},
     )
     if files:
@@ -482,7 +501,10 @@ def add_message(
     if not is_internal:
         ticket.refresh_from_db(fields=["message_count"])
     record_event(
-        ticket, events.MESSAGE_ADDED, actor=actor, is_internal=is_internal,
+        ticket,
+        events.MESSAGE_ADDED,
+        actor=actor,
+        is_internal=is_internal,
         payload={"message_id": message.pk, "internal": is_internal, "from_staff": actor.is_staff},
     )
     if not is_internal:
@@ -494,11 +516,16 @@ def _follow_up_status(ticket: Ticket, actor: Actor) -> None:
     """The status a public message implies, through the workflow like any other change."""
     if actor.is_client:
         if ticket.status == TicketStatus.PENDING:
-            _apply_transition(ticket, TicketStatus.IN_PROGRESS, actor,
-                              note=_("The requester replied."))
+            _apply_transition(
+                ticket, TicketStatus.IN_PROGRESS, actor, note=_("The requester replied.")
+            )
         elif ticket.status == TicketStatus.RESOLVED:
-            _apply_transition(ticket, TicketStatus.IN_PROGRESS, actor,
-                              note=_("The requester replied after the resolution."))
+            _apply_transition(
+                ticket,
+                TicketStatus.IN_PROGRESS,
+                actor,
+                note=_("The requester replied after the resolution."),
+            )
     elif ticket.status in {TicketStatus.NEW, TicketStatus.OPEN}:
         _apply_transition(ticket, TicketStatus.IN_PROGRESS, actor, note="")
 
@@ -517,7 +544,11 @@ def change_status(
     ticket.status_changed on commit. Raises NotFound, TransitionNotAllowed, Invalid."""
     ticket = _lock_ticket(actor, number)
     _apply_transition(
-        ticket, to, actor, note=note, resolution=resolution,
+        ticket,
+        to,
+        actor,
+        note=note,
+        resolution=resolution,
         training_recommended=training_recommended,
     )
     return ticket
@@ -566,7 +597,12 @@ def _apply_transition(
     update_fields += sla_clock.on_status_change(ticket, old=old, new=to, now=now)
     ticket.save(update_fields=update_fields)
     record_event(
-        ticket, events.STATUS_CHANGED, actor=actor, field="status", old=old, new=to,
+        ticket,
+        events.STATUS_CHANGED,
+        actor=actor,
+        field="status",
+        old=old,
+        new=to,
         payload={
             "action": rule.action,
             "note": note,
@@ -589,14 +625,20 @@ def assign_ticket(*, actor: Actor, number: int, assignee_id: int | None) -> Tick
     if assignee_id is not None:
         assignee = queries.list_assignable_agents(ticket).filter(pk=assignee_id).first()
         if assignee is None:
-            raise Invalid(_("This person cannot take tickets of this organization."),
-                          code="invalid_assignee")
+            raise Invalid(
+                _("This person cannot take tickets of this organization."), code="invalid_assignee"
+            )
     old_name = ticket.assignee.display_name if ticket.assignee else ""
     ticket.assignee = assignee
     ticket.save(update_fields=["assignee", "updated_at"])
     record_event(
-        ticket, events.ASSIGNED, actor=actor, field="assignee", old=old_name,
-        new=assignee.display_name if assignee else "", is_internal=False,
+        ticket,
+        events.ASSIGNED,
+        actor=actor,
+        field="assignee",
+        old=old_name,
+        new=assignee.display_name if assignee else "",
+        is_internal=False,
         payload={"assignee_id": assignee_id},
     )
     if assignee is not None and ticket.status == TicketStatus.NEW:
@@ -647,10 +689,19 @@ def escalate_ticket(
     ticket.tier_entered_at = timezone.now()
     ticket.save(update_fields=["tier", "team", "assignee", "tier_entered_at", "updated_at"])
     record_event(
-        ticket, events.ESCALATED, actor=actor, field="tier", old=old_tier, new=tier,
+        ticket,
+        events.ESCALATED,
+        actor=actor,
+        field="tier",
+        old=old_tier,
+        new=tier,
         is_internal=True,
-        payload={"reason": reason, "old_team": old_team, "team": team.name if team else "",
-                 "team_id": team.pk if team else None},
+        payload={
+            "reason": reason,
+            "old_team": old_team,
+            "team": team.name if team else "",
+            "team_id": team.pk if team else None,
+        },
     )
     return ticket
 
@@ -662,8 +713,12 @@ def record_rule_firing(*, number: int, rule_name: str, details: dict[str, Any]) 
     ticket row; records ticket.escalation_rule_fired. Raises NotFound."""
     ticket = _lock_ticket(SYSTEM_ACTOR, number)
     return record_event(
-        ticket, events.ESCALATION_RULE_FIRED, actor=SYSTEM_ACTOR, new=rule_name,
-        is_internal=True, payload={"rule_name": rule_name, **details},
+        ticket,
+        events.ESCALATION_RULE_FIRED,
+        actor=SYSTEM_ACTOR,
+        new=rule_name,
+        is_internal=True,
+        payload={"rule_name": rule_name, **details},
     )
 
 
@@ -736,8 +791,13 @@ def classify_ticket(
     ticket.save(update_fields=update_fields)
     for field_name, (old, new) in changes.items():
         record_event(
-            ticket, events.FIELD_CHANGED, actor=actor, field=field_name, old=old, new=new,
-            is_internal=field_name not in {"subject"},
+            ticket,
+            events.FIELD_CHANGED,
+            actor=actor,
+            field=field_name,
+            old=old,
+            new=new,
+            is_internal=field_name != "subject",
         )
     return ticket
 
@@ -818,7 +878,10 @@ def _auto_close(*, number: int, cutoff: datetime) -> bool:
     if ticket is None:  # someone answered meanwhile
         return False
     _apply_transition(
-        ticket, TicketStatus.CLOSED, SYSTEM_ACTOR, auto=True,
+        ticket,
+        TicketStatus.CLOSED,
+        SYSTEM_ACTOR,
+        auto=True,
         note=_("Closed automatically: no answer from the requester."),
     )
     return True

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from linia.core.access import Actor, Role
 from linia.core.errors import Conflict
 
-
 StrOrPromise = str | Promise
 
 
@@ -53,6 +52,7 @@ def _rule(action: str, label: StrOrPromise, roles: frozenset[Role], **options: b
 
 
 # (from, to) → rule. Everything not listed is forbidden.
+# fmt: off
 TRANSITIONS: dict[tuple[TicketStatus, TicketStatus], Rule] = {
     (S.NEW, S.OPEN): _rule("accept", _("Accept"), STAFF | SYSTEM),
     (S.NEW, S.IN_PROGRESS): _rule("start", _("Start work"), STAFF | SYSTEM),
@@ -74,6 +74,7 @@ TRANSITIONS: dict[tuple[TicketStatus, TicketStatus], Rule] = {
     (S.PENDING, S.CANCELLED): _rule("cancel", _("Cancel"), STAFF | CLIENTS, requires_reason=True),
     (S.CANCELLED, S.OPEN): _rule("restore", _("Restore"), MANAGERS, requires_reason=True),
 }
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,7 @@ def find_rule(current: str, to: str, role: Role) -> Rule | None:
 def require_transition(current: str, to: str, actor: Actor) -> Rule:
     """The rule for current → to, or TransitionNotAllowed with a readable message."""
     if to not in TicketStatus.values:
-        raise TransitionNotAllowed(
-            _("Unknown status “%(to)s”.") % {"to": to}, from_=current, to=to
-        )
+        raise TransitionNotAllowed(_("Unknown status “%(to)s”.") % {"to": to}, from_=current, to=to)
     rule = find_rule(current, to, actor.role)
     if rule is not None:
         return rule

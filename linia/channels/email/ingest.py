@@ -72,7 +72,7 @@ class IngestResult:
         return f"{self.outcome} {self.ticket_number}"
 
 
-class _Quarantine(Exception):  # noqa: N818 (a control-flow signal, not an error type)
+class _Quarantine(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF003  (the quote markers are Cyrillic on purpose)
 """Turn raw bytes into a `ParsedEmail`, whatever the sender's software did to them.
 
 Never raises on bad input: every defect (unknown charset, broken MIME, missing headers)

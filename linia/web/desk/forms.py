@@ -195,7 +195,7 @@ class ClassifyForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Level.choices)
     priority = forms.ChoiceField(
         label=_("Priority"),
-        choices=_blank(_("By impact × urgency"), Priority.choices),  # noqa: RUF001
+        choices=_blank(_("By impact × urgency"), Priority.choices),
         required=False,
     )
 
@@ -276,7 +276,7 @@ class NewTicketForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Level.choices, initial="medium")
     priority = forms.ChoiceField(
         label=_("Priority"),
-        choices=_blank(_("By impact × urgency"), Priority.choices),  # noqa: RUF001
+        choices=_blank(_("By impact × urgency"), Priority.choices),
         required=False,
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial="phone")

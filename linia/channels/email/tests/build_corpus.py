@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (the corpus is multilingual and its lines are mail lines)
 """Build the corpus of real-world-like messages under corpus/ with expected.json.
 
 Run `python -m linia.channels.email.tests.build_corpus` after changing a case. Placeholders

@@ -1,4 +1,4 @@
-# ruff: noqa: N999  (Django finds commands by file name; ours are dashed like `linia ingest-email`)
+
 """`linia fire-escalations`: run one scheduler tick now and print what fired."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: N999  (Django command names use dashes)
 """`linia ingest-email [FILE|-]`: one raw message from a file or standard input (MTA pipe).  # noqa: N999
 
 Prints one line: created/appended/duplicate <number>, ignored <reason> (exit 0), or

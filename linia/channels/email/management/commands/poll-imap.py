@@ -1,4 +1,3 @@
-# ruff: noqa: N999  (Django command names use dashes)
 """`linia poll-imap`: poll every active IMAP mailbox once."""
 
 from __future__ import annotations
