@@ -191,7 +191,7 @@ class SlaPolicy(models.Model):
         help_text=_("Applies to every ticket no contract, category or ticket type covers."),
     )
     warning_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of the target)"),
+        _("warn at (percent of the target)"),
         default=75,
         help_text=_("A warning is due when this share of a target's working time is used."),
     )

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
                 ('is_default', models.BooleanField(default=False, help_text='Applies to every ticket no contract, category or ticket type covers.', verbose_name='default')),
-                ('warning_percent', models.PositiveSmallIntegerField(default=75, help_text="A warning is due when this share of a target's working time is used.", verbose_name='warn at (% of the target)')),
+                ('warning_percent', models.PositiveSmallIntegerField(default=75, help_text="A warning is due when this share of a target's working time is used.", verbose_name='warn at (percent of the target)')),
                 ('pause_statuses', models.JSONField(blank=True, default=linia.sla.models.default_pause_statuses, help_text='Ticket statuses, e.g. ["pending"] (waiting for the requester or a third party).', verbose_name='statuses that pause the clock')),
                 ('revision', models.UUIDField(default=uuid.uuid4, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
