@@ -1,4 +1,3 @@
-
 """The report: Markdown tables on stdout and a small JSON file in bench/results/."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-
 """Realistic service-desk text in English, Russian, Ukrainian and Polish (stdlib only).
 
 Used by both data builders (Linia's and django-helpdesk's), so both systems hold the same
