@@ -181,7 +181,10 @@ def test_demo_users_can_sign_in(demo, client):
 
 def test_demo_has_a_24x7_and_a_kyiv_business_hours_contract(demo):
     contracts = {
-        contract.organization.name: (contract.policy.name, contract.policy.calendar.name)
+        contract.organization.name: (
+            contract.policy.name,
+            contract.policy.calendar.name if contract.policy.calendar else "",
+        )
         for contract in SlaContract.objects.filter(is_active=True).select_related(
             "organization", "policy__calendar"
         )
