@@ -1,4 +1,3 @@
-
 """`linia fire-escalations`: run one scheduler tick now and print what fired."""
 
 from __future__ import annotations
