@@ -8,11 +8,16 @@ what makes a rule fire once per condition, even with two schedulers running.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from linia.accounts.models import Team
 
 TIER_CHOICES = [(1, "L1"), (2, "L2"), (3, "L3")]
 ESCALATION_TIER_CHOICES = [(2, "L2"), (3, "L3")]
@@ -185,9 +190,18 @@ class EscalationRule(models.Model):
         """The tier the rule escalates to (the team's, when only a team is named)."""
         if self.escalate_to_tier:
             return self.escalate_to_tier
-        if self.escalate_to_team_id is not None and self.escalate_to_team is not None:
-            return self.escalate_to_team.tier
+        if self.escalate_to_team_id is not None:
+            team = self._team_or_none()
+            return team.tier if team is not None else None
         return None
+
+    def _team_or_none(self) -> Team | None:
+        """The named team, None when there is none or the id is unknown (full_clean reports
+        an unknown id as a field error)."""
+        try:
+            return self.escalate_to_team
+        except ObjectDoesNotExist:
+            return None
 
     def clean(self) -> None:
         errors: dict[str, str | Promise] = {}
@@ -198,7 +212,7 @@ class EscalationRule(models.Model):
                 errors["minutes"] = _("Give the working minutes at the tier (at least 1).")
         if self.condition == Condition.PRIORITY_CREATED and not self.priority:
             errors["priority"] = _("Name the priority of the new tickets.")
-        team = self.escalate_to_team if self.escalate_to_team_id else None
+        team = self._team_or_none() if self.escalate_to_team_id else None
         if team is not None:
             if team.tier not in (2, 3):
                 errors["escalate_to_team"] = _("Escalation goes to an L2 or L3 team.")

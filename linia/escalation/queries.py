@@ -50,6 +50,11 @@ PASSED = "passed"
 CHANGED = "changed"
 
 
+def list_rules() -> QuerySet[EscalationRule]:
+    """Every rule, in the order the scheduler runs them."""
+    return EscalationRule.objects.order_by("position", "id")
+
+
 def list_active_rules() -> QuerySet[EscalationRule]:
     return (
         EscalationRule.objects.filter(is_active=True)

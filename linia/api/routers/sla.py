@@ -11,6 +11,9 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from linia.core.errors import Invalid, NotFound
+from linia.escalation import queries as escalation_queries
+from linia.escalation import services as escalation_services
+from linia.escalation.models import EscalationRule
 from linia.sla import queries, services
 from linia.sla.models import Calendar, SlaPolicy
 from linia.sla.services import TargetSpec
@@ -25,6 +28,9 @@ from ..schemas.sla import (
     PolicyOut,
     PolicyPatch,
     Priority,
+    RuleIn,
+    RuleOut,
+    RulePatch,
     TargetIn,
 )
 
@@ -133,3 +139,58 @@ def update_policy(request: HttpRequest, payload: PolicyPatch, policy_id: PathId)
     except NotFound:
         raise _unknown_calendar() from None
     return _get_policy(policy_id)
+
+
+# --- escalation rules ------------------------------------------------------------------------
+
+
+def _get_rule(rule_id: int) -> EscalationRule:
+    rule = escalation_queries.list_rules().filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound(_("Escalation rule not found."))
+    return rule
+
+
+@router.get("/sla/rules", response={200: Page[RuleOut], **ERRORS})
+def list_rules(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """Every escalation rule, in the order the scheduler runs them (position, then id)."""
+    require_manager(actor_of(request))
+    return paginate(escalation_queries.list_rules(), page)
+
+
+@router.post("/sla/rules", response={201: RuleOut, **ERRORS})
+def create_rule(request: HttpRequest, payload: RuleIn) -> Status[EscalationRule]:
+    actor = actor_of(request)
+    require_admin(actor)
+    fields = payload.fields()
+    rule = escalation_services.create_rule(
+        actor=actor, name=fields.pop("name"), condition=fields.pop("condition"), **fields
+    )
+    return Status(201, _get_rule(rule.pk))
+
+
+@router.get("/sla/rules/{rule_id}", response={200: RuleOut, **ERRORS})
+def get_rule(request: HttpRequest, rule_id: PathId) -> EscalationRule:
+    require_manager(actor_of(request))
+    return _get_rule(rule_id)
+
+
+@router.patch("/sla/rules/{rule_id}", response={200: RuleOut, **ERRORS})
+def update_rule(request: HttpRequest, payload: RulePatch, rule_id: PathId) -> EscalationRule:
+    """Omitted fields stay as they are. A changed rule looks back again (`checked_until` is
+    cleared); it never fires twice for the same condition of a ticket."""
+    actor = actor_of(request)
+    require_admin(actor)
+    escalation_services.update_rule(
+        actor=actor, rule_id=rule_id, **payload.fields(payload.model_fields_set)
+    )
+    return _get_rule(rule_id)
+
+
+@router.api_operation(["DELETE"], "/sla/rules/{rule_id}", response={204: None, **ERRORS})
+def delete_rule(request: HttpRequest, rule_id: PathId) -> Status[None]:
+    """Removes the rule and its firing records; the tickets' timelines keep what it did."""
+    actor = actor_of(request)
+    require_admin(actor)
+    escalation_services.delete_rule(actor=actor, rule_id=rule_id)
+    return Status(204, None)

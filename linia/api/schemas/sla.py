@@ -3,7 +3,7 @@ scripts use (`hours` by weekday name, targets by priority, all in working minute
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from itertools import pairwise
 from typing import Any, Literal
 
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, field_validator, model_validator
 
+from linia.escalation.models import EscalationRule
 from linia.sla.models import Calendar, DayKind, SlaPolicy
 
 from .common import Id, InputSchema
@@ -193,3 +194,121 @@ class PolicyOut(Schema):
             }
             for target in sorted(policy.targets.all(), key=lambda t: t.priority)
         }
+
+
+# --- escalation rules ------------------------------------------------------------------------
+
+RuleCondition = Literal[
+    "time_at_tier",
+    "first_response_warning",
+    "first_response_breach",
+    "resolution_warning",
+    "resolution_breach",
+    "no_update",
+    "priority_created",
+]
+RulePriority = Literal["", "P1", "P2", "P3", "P4"]
+PriorityChangeName = Literal["", "raise", "P1", "P2", "P3"]
+NotifyRoleName = Literal["", "manager", "admin"]
+MAX_MINUTES = 2**31 - 1
+MAX_POSITION = 2**31 - 1
+MAX_NOTE = 10_000
+
+# Body fields named after a relation carry its id: the model field is `<name>_id`.
+RULE_RELATIONS = ("organization", "category", "escalate_to_team", "assign_to")
+OMITTED: Any = None  # the default of a patch field the client did not send
+
+
+class RuleIn(InputSchema):
+    name: str = Field(min_length=1, max_length=200)
+    is_active: bool = True
+    position: int = Field(0, ge=0, le=MAX_POSITION, description="Rules run lowest first.")
+    condition: RuleCondition
+    tier: Literal[1, 2, 3] | None = Field(
+        None, description="time_at_tier: required. Other conditions: only this tier."
+    )
+    minutes: int = Field(
+        0, ge=0, le=MAX_MINUTES, description="time_at_tier: required; no_update: grace."
+    )
+    priority: RulePriority | None = Field(
+        None, description="priority_created: required. Other conditions: only this priority."
+    )
+    organization: Id | None = Field(None, description="Only tickets of this organization.")
+    category: Id | None = Field(None, description="Only tickets of exactly this category.")
+    escalate_to_tier: Literal[2, 3] | None = None
+    escalate_to_team: Id | None = Field(None, description="A team id (L2 or L3).")
+    assign_to: Id | None = Field(None, description="A user id (agent, manager or admin).")
+    set_priority: PriorityChangeName = ""
+    notify_role: NotifyRoleName = ""
+    notify_assignee: bool = False
+    note: str = Field("", max_length=MAX_NOTE, description="Added as an internal note.")
+
+    def fields(self, names: set[str] | None = None) -> dict[str, Any]:
+        """The given fields (all by default) as the rule services take them."""
+        names = set(type(self).model_fields) if names is None else names
+        values: dict[str, Any] = {}
+        for name in names:
+            value = getattr(self, name)
+            if name == "priority" and value is None:
+                value = ""
+            values[f"{name}_id" if name in RULE_RELATIONS else name] = value
+        return values
+
+
+class RulePatch(RuleIn):
+    """Omitted fields stay as they are; relations, `tier` and `escalate_to_tier` may be null
+    (cleared), the other fields may not."""
+
+    # Typed without None so that an explicit null is refused (422); the default (None, not
+    # validated) only marks the field as optional: only `model_fields_set` is sent on.
+    name: str = Field(OMITTED, min_length=1, max_length=200)
+    is_active: bool = Field(OMITTED)
+    position: int = Field(OMITTED, ge=0, le=MAX_POSITION)
+    condition: RuleCondition = Field(OMITTED)
+    minutes: int = Field(OMITTED, ge=0, le=MAX_MINUTES)
+    set_priority: PriorityChangeName = Field(OMITTED)
+    notify_role: NotifyRoleName = Field(OMITTED)
+    notify_assignee: bool = Field(OMITTED)
+    note: str = Field(OMITTED, max_length=MAX_NOTE)
+
+
+class RuleOut(Schema):
+    id: int
+    name: str
+    is_active: bool
+    position: int
+    condition: str
+    tier: int | None
+    minutes: int
+    priority: str
+    organization: int | None
+    category: int | None
+    escalate_to_tier: int | None
+    escalate_to_team: int | None
+    assign_to: int | None
+    set_priority: str
+    notify_role: str
+    notify_assignee: bool
+    note: str
+    created_at: datetime
+    updated_at: datetime
+    checked_until: datetime | None = Field(
+        description="The scheduler has examined every ticket whose condition arose before "
+        "this instant; null after the rule is created or changed."
+    )
+
+    @staticmethod
+    def resolve_organization(rule: EscalationRule) -> int | None:
+        return rule.organization_id
+
+    @staticmethod
+    def resolve_category(rule: EscalationRule) -> int | None:
+        return rule.category_id
+
+    @staticmethod
+    def resolve_escalate_to_team(rule: EscalationRule) -> int | None:
+        return rule.escalate_to_team_id
+
+    @staticmethod
+    def resolve_assign_to(rule: EscalationRule) -> int | None:
+        return rule.assign_to_id
