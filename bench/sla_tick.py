@@ -229,7 +229,7 @@ def build(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
     dbwrite.tune_for_bulk_load()
     ids = reset(args)
     rules = dict(EscalationRule.objects.values_list("condition", "id"))
-    counts = {"tickets": 0, "firings": 0}
+    counts: dict[str, float] = {"tickets": 0, "firings": 0}
     rows_iter = ticket_rows(args.tickets, args.due, now, ids, args.seed)
     firing_id = 1
     while True:
