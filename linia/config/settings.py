@@ -277,7 +277,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LINIA_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # Huey adds its own handler; without this every line is printed twice.
-        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Huey adds its own handler (without this every line is printed twice) and logs every
+        # task at INFO; warnings and errors are what an operator needs on the console.
+        "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
