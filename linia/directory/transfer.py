@@ -34,21 +34,8 @@ MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 
 COLUMNS: dict[str, list[str]] = {
-    "organizations": [
-        "name",
-        "legal_name",
-        "tax_id",
-        "registration_number",
-        "legal_address",
-        "postal_address",
-        "website",
-        "status",
-        "support_hours",
-        "included_hours_per_month",
-        "hourly_rate",
-        "covered_workstations",
-        "notes",
-    ],
+    # The card's fields come from the one list the organization service accepts.
+    "organizations": ["name", "legal_name", *organization_services.CARD_FIELDS, "notes"],
     "contacts": [
         "organization",
         "full_name",
