@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "linia.tickets",
     "linia.notifications",
     "linia.escalation",
+    "linia.kb",
     "linia.channels.email",
     "linia.web.desk",
     "linia.api",

@@ -417,3 +417,67 @@ class EventHandling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.handler} for event {self.event_id}"
+
+
+class Worklog(models.Model):
+    """Time an agent spent on a ticket (written by tickets.services.log_work).
+
+    Billable minutes count against the organization's included hours per month; the rest is
+    extra work at the contract's hourly rate.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="worklogs")
+    # Denormalised from the ticket so that monthly sums per organization need no join.
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="worklogs"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="worklogs",
+        verbose_name=_("agent"),
+    )
+    # The working day the time belongs to (may be earlier than created_at: logged later).
+    work_date = models.DateField(_("date"))
+    minutes = models.PositiveIntegerField(_("minutes"))
+    billable = models.BooleanField(_("billable"), default=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("work log entry")
+        verbose_name_plural = _("work log")
+        ordering = ["work_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gt=0, minutes__lte=24 * 60),
+                name="worklog_minutes_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "work_date"], name="worklog_org_date"),
+            models.Index(fields=["agent", "work_date"], name="worklog_agent_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min on ticket {self.ticket_id}"
+
+
+class TicketSearchDocument(models.Model):
+    """The search index row of a ticket: normalised terms of its subject, description,
+    public messages and resolution (linia.search.normalize), kept by linia.tickets.search.
+
+    Backend-specific full-text structures (SQLite FTS5 table, PostgreSQL GIN index) are built
+    over this table by a migration; internal notes are indexed separately so that a requester's
+    search never matches them.
+    """
+
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    public_terms = models.TextField(blank=True)
+    internal_terms = models.TextField(blank=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.ticket_id)
