@@ -261,6 +261,8 @@ LINIA_API_MAX_PAGE_SIZE = env_int("LINIA_API_MAX_PAGE_SIZE", 100)
 LINIA_QUEUE_PAGE_SIZE = env_int("LINIA_QUEUE_PAGE_SIZE", 50)
 # First ticket number of a new installation.
 LINIA_FIRST_TICKET_NUMBER = env_int("LINIA_FIRST_TICKET_NUMBER", 1001)
+# Months after which a published article not reviewed by its owner is flagged as stale.
+LINIA_KB_REVIEW_MONTHS = env_int("LINIA_KB_REVIEW_MONTHS", 6)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

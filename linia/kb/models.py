@@ -108,6 +108,8 @@ class Article(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # When the owner last confirmed the article is still right (upkeep: stale after N months).
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    # When the owner was last told the article is stale (one reminder a week at most).
+    review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     revision_number = models.PositiveIntegerField(_("revision"), default=1)
     view_count = models.PositiveIntegerField(_("views"), default=0)
     helpful_count = models.PositiveIntegerField(_("helpful"), default=0)
