@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganizationStatus(models.TextChoices):
     PROSPECT = "prospect", _("Prospect")
-    ACTIVE = "active", _("Active")
+    # "Active" alone is also the queue tab of active tickets, a plural in Slavic languages.
+    ACTIVE = "active", pgettext_lazy("organization status", "Active")
     SUSPENDED = "suspended", _("Suspended")
     FORMER = "former", _("Former client")
 
