@@ -37,7 +37,6 @@ WORK = REPO / "bench" / "work"
 RESULTS = REPO / "bench" / "results"
 VENV_PYTHON = REPO / ".venv" / "bin" / "python"
 DEFAULT_TICKETS = 100_000
-QUEUE_PAGE = 50  # settings.LINIA_QUEUE_PAGE_SIZE
 PEER_PAGE = 25  # django-helpdesk's default page (datatables and API)
 
 
@@ -71,9 +70,12 @@ def _build_timeout(tickets: int) -> float:
 def linia_specs(info: dict[str, Any], token: str, tickets: int) -> list[Spec]:
     agent, manager = info["agent"], info["manager"]
     bearer = {"Authorization": f"Bearer {token}"}
-    deep_agent = max(1, int(info["agent_visible"] * 0.8) // QUEUE_PAGE)
-    deep_all = max(1, int(tickets * 0.8) // QUEUE_PAGE)
     api_deep = int(tickets * 0.8) // PEER_PAGE * PEER_PAGE
+    # Deep pages are reached by cursor (keyset pages), as the queue's "Next" links and the
+    # API's next_cursor do: "after ticket N", N chosen 80 % of the way down the newest-first
+    # list (tickets are numbered in order, so that is 80 % deep for the agent too).
+    first = info.get("first_number", 1)
+    deep_number = int(info.get("last_number", first + tickets - 1) - tickets * 0.8)
 
     def create_body(number: int) -> bytes:
         return json.dumps({
@@ -92,13 +94,14 @@ def linia_specs(info: dict[str, Any], token: str, tickets: int) -> list[Spec]:
               f"/desk/?team={info['agent_team_id']}", agent),
         queue("desk.queue.text", f"Desk queue, text “{SEARCH_WORD}” (agent)",
               f"/desk/?text={SEARCH_WORD}", agent),
-        queue("desk.queue.deep", f"Desk queue, any status, page {deep_agent} (agent)",
-              f"/desk/?status=any&page={deep_agent}", agent),
+        queue("desk.queue.deep", f"Desk queue, any status, after #{deep_number} (agent)",
+              f"/desk/?status=any&after={deep_number}", agent),
         queue("desk.queue.manager", "Desk queue, default view (manager)", "/desk/", manager),
         queue("desk.queue.text.manager", f"Desk queue, text “{SEARCH_WORD}” (manager)",
               f"/desk/?text={SEARCH_WORD}", manager),
-        queue("desk.queue.deep.manager", f"Desk queue, any status, page {deep_all} (manager)",
-              f"/desk/?status=any&page={deep_all}", manager),
+        queue("desk.queue.deep.manager",
+              f"Desk queue, any status, after #{deep_number} (manager)",
+              f"/desk/?status=any&after={deep_number}", manager),
         queue("desk.ticket", "Desk ticket page, 50 messages (agent)",
               f"/desk/tickets/{info['big_ticket']}/", agent),
         queue("portal.requests", "Portal, my requests (requester)", "/requests/",
@@ -108,7 +111,10 @@ def linia_specs(info: dict[str, Any], token: str, tickets: int) -> list[Spec]:
         Spec("linia", "api.list", "API GET /api/v1/tickets, first page",
              "/api/v1/tickets?limit=25", headers=bearer, query_user=manager,
              query_headers={"HTTP_AUTHORIZATION": f"Bearer {token}"}),
-        Spec("linia", "api.list.deep", f"API GET /api/v1/tickets, offset {api_deep}",
+        Spec("linia", "api.list.deep", f"API GET /api/v1/tickets, after #{deep_number}",
+             f"/api/v1/tickets?limit=25&after={deep_number}", headers=bearer,
+             query_user=manager, query_headers={"HTTP_AUTHORIZATION": f"Bearer {token}"}),
+        Spec("linia", "api.list.offset", f"API GET /api/v1/tickets, offset {api_deep}",
              f"/api/v1/tickets?limit=25&offset={api_deep}", headers=bearer, query_user=manager,
              query_headers={"HTTP_AUTHORIZATION": f"Bearer {token}"}),
     ]  # fmt: skip

@@ -23,7 +23,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from linia.core.errors import DomainError
 
 from .auth import BearerTokenAuth, SessionActorAuth
-from .routers import attachments, cards, directory, messages, sla, tickets, users
+from .routers import attachments, cards, directory, kb, messages, sla, tickets, users, worklogs
 
 DESCRIPTION = """
 The Linia service desk API. Authenticate with `Authorization: Bearer <token>` (issue a token
@@ -54,6 +54,8 @@ api.add_router("", directory.router)
 api.add_router("", cards.router)
 api.add_router("", users.router)
 api.add_router("", sla.router)
+api.add_router("", worklogs.router)
+api.add_router("", kb.router)
 
 STATUS_CODES = {
     400: "bad_request",

@@ -118,6 +118,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's renderer, but <select> options are written in Python (linia/web/ui/renderers.py).
+FORM_RENDERER = "linia.web.ui.renderers.FastSelectRenderer"
+
 # --- Database -----------------------------------------------------------------------------
 # SQLite (WAL, immediate transactions) is the embedded default; DATABASE_URL selects PostgreSQL.
 DATABASE_URL = env_str("DATABASE_URL", "")
@@ -261,6 +264,9 @@ LINIA_API_MAX_PAGE_SIZE = env_int("LINIA_API_MAX_PAGE_SIZE", 100)
 LINIA_QUEUE_PAGE_SIZE = env_int("LINIA_QUEUE_PAGE_SIZE", 50)
 # First ticket number of a new installation.
 LINIA_FIRST_TICKET_NUMBER = env_int("LINIA_FIRST_TICKET_NUMBER", 1001)
+# License expiry reminders also open a service request for the serving team (organizations
+# may choose otherwise on their card); without it they are e-mail only.
+LINIA_LICENSE_REMINDER_TICKETS = env_bool("LINIA_LICENSE_REMINDER_TICKETS", False)
 # Months after which a published article not reviewed by its owner is flagged as stale.
 LINIA_KB_REVIEW_MONTHS = env_int("LINIA_KB_REVIEW_MONTHS", 6)
 

@@ -22,6 +22,7 @@ import binascii
 import hashlib
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -175,3 +176,19 @@ def needs_rotation(token: bytes | memoryview) -> bool:
 def rotate(token: bytes | memoryview, *, purpose: str) -> bytes:
     """The same plaintext sealed under the current key."""
     return encrypt(decrypt(token, purpose=purpose), purpose=purpose)
+
+
+# Apps that seal secrets of their own (e.g. the e-mail channel's mailbox passwords) register
+# how to re-seal them, so that `linia rotate-encryption-key` covers every secret without the
+# directory importing the apps above it. A rotator takes the batch size and returns how many
+# secrets it re-sealed.
+Rotator = Callable[[int], int]
+_rotators: dict[str, Rotator] = {}
+
+
+def register_rotator(name: str, rotator: Rotator) -> None:
+    _rotators[name] = rotator
+
+
+def registered_rotators() -> dict[str, Rotator]:
+    return dict(_rotators)

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from linia.accounts import services as account_services
 from linia.accounts.models import Team, User, UserRole
+from linia.channels.email import services as email_services
+from linia.channels.email.models import Mailbox, Security
 from linia.core.access import Actor
 from linia.core.errors import Conflict
 from linia.directory import services as directory_services
@@ -29,6 +31,7 @@ from linia.tickets.models import Category, Ticket
 from .cards import build_cards
 from .content import (
     CATEGORIES,
+    DEMO_MAILBOX,
     DEMO_PASSWORD,
     ORGANIZATIONS,
     PEOPLE,
@@ -44,6 +47,7 @@ from .content import (
     Step,
     TicketSpec,
 )
+from .kb import build_knowledge_base
 from .sla import NAMES as SLA_NAMES
 from .sla import build_sla, play_sla_tickets
 
@@ -86,6 +90,8 @@ def conflicts() -> list[str]:
         or Team.objects.filter(name__in=names).exists()
     ):
         reasons.append(_("some demo organizations or teams already exist"))
+    if Mailbox.objects.filter(name=DEMO_MAILBOX).exists():
+        reasons.append(_("the demo mailbox already exists"))
     if Category.objects.filter(parent=None, name__in=[spec.name for spec in CATEGORIES]).exists():
         reasons.append(_("some demo categories already exist"))
     if (
@@ -146,6 +152,17 @@ def load_demo() -> DemoSummary:
         )
     build_sla(organizations=organizations)
     admin = next(user for user in users.values() if user.role == UserRole.ADMIN)
+    # No mail server needed: mail reaches it by `linia ingest-email --mailbox …` (docs/email.md).
+    email_services.create_mailbox(
+        actor=actor_for_user(admin),
+        name=DEMO_MAILBOX,
+        host="imap.demo.invalid",
+        port=143,
+        security=Security.STARTTLS,
+        username="support",
+        default_team_id=teams["l1"].pk,
+        is_active=False,
+    )
     build_cards(
         organizations=organizations, contacts=contacts, admin=admin, today=timezone.localdate()
     )
@@ -158,6 +175,7 @@ def load_demo() -> DemoSummary:
     sla_tickets = play_sla_tickets(
         actors=actors, contacts=contacts, categories=categories, now=timezone.now()
     )
+    build_knowledge_base(users=users, organizations=organizations, now=timezone.now())
     return DemoSummary(
         users=len(users),
         organizations=len(organizations),

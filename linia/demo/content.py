@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 # The one password of every demo log-in (documented in README.md and printed at start).
 DEMO_PASSWORD = "linia-demo"
+# The mailbox the demo configures: `linia ingest-email --mailbox "Demo support"` files
+# mail under it (docs/email.md, "Try it with the demo").
+DEMO_MAILBOX = "Demo support"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from linia.accounts.models import User
+from linia.core.mail import thread_headers
 from linia.tickets.models import Ticket, TicketEvent
 
 from .models import Condition
@@ -44,6 +45,7 @@ def send_rule_fired_mail(ticket: Ticket, event: TicketEvent, user: User) -> None
             "X-Linia-Ticket": str(ticket.number),
             "Auto-Submitted": "auto-generated",
             "Content-Language": user.language,
+            **thread_headers(ticket.number),
         },
     ).send()
 

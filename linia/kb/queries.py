@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -173,7 +174,13 @@ def stale_articles(
     )
     if owner_id is not None:
         articles = articles.filter(owner_id=owner_id)
-    return articles.select_related("owner").order_by("reviewed_at", "published_at", "id")
+    # Longest unchecked first; one Coalesce rather than ordering by nullable columns, whose
+    # NULLs sort first on SQLite and last on PostgreSQL.
+    return (
+        articles.select_related("owner")
+        .annotate(last_checked=Coalesce("reviewed_at", "published_at", "updated_at"))
+        .order_by("last_checked", "id")
+    )
 
 
 def most_used_articles(limit: int = 10) -> QuerySet[Article]:
@@ -217,4 +224,17 @@ def deflection_summary(*, since: datetime | None = None) -> dict[str, int]:
 def with_article_page_data(articles: QuerySet[Article]) -> QuerySet[Article]:
     return articles.select_related("category", "owner").prefetch_related(
         "tags", Prefetch("organizations")
+    )
+
+
+def vote_of(actor: Actor, article: Article) -> bool | None:
+    """The actor's "was this helpful?" answer on the article, None when they have not voted."""
+    if actor.user_id is None:
+        return None
+    from .models import ArticleVote
+
+    return (
+        ArticleVote.objects.filter(article=article, user_id=actor.user_id)
+        .values_list("helpful", flat=True)
+        .first()
     )

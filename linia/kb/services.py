@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from linia.core.access import Actor
 from linia.core.errors import Conflict, Forbidden, Invalid, NotFound
-from linia.directory.access import organization_filter
 from linia.directory.models import Organization
 from linia.tickets.models import Ticket
 from linia.tickets.queries import get_ticket_for
@@ -121,11 +120,11 @@ def _check_organizations(actor: Actor, organization_ids: Iterable[int]) -> list[
     ids = sorted({int(pk) for pk in organization_ids})
     if not ids:
         return ids
-    found = set(
-        Organization.objects.filter(organization_filter(actor, "pk"), pk__in=ids).values_list(
-            "pk", flat=True
-        )
-    )
+    organizations = Organization.objects.filter(pk__in=ids)
+    if not actor.sees_all_organizations:
+        # organization_filter() works on a foreign key ("<field>_id"), not on the pk itself.
+        organizations = organizations.filter(pk__in=sorted(actor.served_organization_ids or ()))
+    found = set(organizations.values_list("pk", flat=True))
     if found != set(ids):
         raise Invalid(
             _("Choose organizations that you serve."), code="organization_not_served"
@@ -512,3 +511,36 @@ def add_attachment(*, actor: Actor, article_id: int, file: IncomingFile) -> Arti
 def mark_review_reminded(*, article_ids: list[int], now: datetime) -> None:
     """The owner was told these articles need a review (the weekly reminder)."""
     Article.objects.filter(pk__in=article_ids).update(review_reminded_at=now)
+
+
+@transaction.atomic
+def set_article_history(
+    *,
+    actor: Actor,
+    article_id: int,
+    published_at: datetime | None = None,
+    reviewed_at: datetime | None = None,
+    view_count: int | None = None,
+) -> Article:
+    """Keep what an article had in the wiki it comes from (imports, the demo): when it was
+    published and last reviewed, and how often it was read, so the upkeep and most-used lists
+    are right at once. Managers only; dates in the future and negative counts are refused."""
+    _require_staff(actor)
+    if not actor.is_manager:
+        raise Forbidden(
+            _("Only a manager can change an article's history."), code="history_forbidden"
+        )
+    now = timezone.now()
+    if any(value is not None and value > now for value in (published_at, reviewed_at)):
+        raise Invalid(_("An article's dates cannot be in the future."), code="date_in_future")
+    if view_count is not None and view_count < 0:
+        raise Invalid(_("A view count cannot be negative."), code="view_count_negative")
+    article = _lock_article(actor, article_id)
+    if published_at is not None:
+        article.published_at = published_at
+    if reviewed_at is not None:
+        article.reviewed_at = reviewed_at
+    if view_count is not None:
+        article.view_count = view_count
+    article.save(update_fields=["published_at", "reviewed_at", "view_count"])
+    return article

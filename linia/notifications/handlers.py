@@ -17,11 +17,11 @@ from django.utils import timezone, translation
 
 from linia.accounts.models import User, UserRole
 from linia.core.events import on
+from linia.core.mail import thread_headers
+from linia.directory.models import Contact
 from linia.tickets import events
 from linia.tickets.models import Message, Ticket, TicketEvent
 from linia.tickets.workflow import TicketStatus
-
-from .threading import thread_headers
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,10 @@ class Recipient:
 
 
 def _requester(ticket: Ticket) -> Recipient | None:
-    contact = ticket.requester
+    return _contact(ticket.requester)
+
+
+def _contact(contact: Contact) -> Recipient | None:
     if not contact.email:
         return None
     user: User | None = contact.user
@@ -45,6 +48,25 @@ def _requester(ticket: Ticket) -> Recipient | None:
         time_zone=user.time_zone if user else settings.LINIA_DEFAULT_TIME_ZONE,
         is_staff=False,
     )
+
+
+def _requester_and_watchers(ticket: Ticket) -> list[Recipient]:
+    """The requester, then the ticket's watchers (contacts of its organization kept
+    informed), each address once."""
+    contacts = [
+        ticket.requester,
+        *Contact.objects.filter(watched_tickets__ticket=ticket)
+        .select_related("user")
+        .order_by("watched_tickets__added_at", "pk"),
+    ]
+    recipients: list[Recipient] = []
+    seen: set[str] = set()
+    for contact in contacts:
+        recipient = _contact(contact)
+        if recipient is not None and recipient.email.lower() not in seen:
+            seen.add(recipient.email.lower())
+            recipients.append(recipient)
+    return recipients
 
 
 def _staff(user: User) -> Recipient | None:
@@ -116,36 +138,35 @@ def notify_ticket_created(event: TicketEvent) -> None:
 
 @on(events.STATUS_CHANGED)
 def notify_status_changed(event: TicketEvent) -> None:
-    """Every status change reaches the requester (seed 002: at every stage)."""
+    """Every status change reaches the requester (seed 002: at every stage) and the
+    ticket's watchers."""
     ticket = _load(event)
-    recipient = _requester(ticket)
-    if recipient is None:
-        return
-    with translation.override(recipient.language):
-        old_label = str(TicketStatus(event.old_value).label) if event.old_value else ""
-        new_label = str(TicketStatus(event.new_value).label)
-    _send(
-        ticket,
-        event,
-        recipient,
-        "status_changed",
-        {
-            "old_status": old_label,
-            "new_status": new_label,
-            "is_resolved": event.new_value == TicketStatus.RESOLVED,
-            "is_closed": event.new_value == TicketStatus.CLOSED,
-            "note": event.payload.get("note", ""),
-            "resolution": event.payload.get("resolution", ""),
-            "auto": event.payload.get("auto", False),
-            "auto_close_days": settings.LINIA_AUTO_CLOSE_DAYS,
-        },
-    )
+    for recipient in _requester_and_watchers(ticket):
+        with translation.override(recipient.language):
+            old_label = str(TicketStatus(event.old_value).label) if event.old_value else ""
+            new_label = str(TicketStatus(event.new_value).label)
+        _send(
+            ticket,
+            event,
+            recipient,
+            "status_changed",
+            {
+                "old_status": old_label,
+                "new_status": new_label,
+                "is_resolved": event.new_value == TicketStatus.RESOLVED,
+                "is_closed": event.new_value == TicketStatus.CLOSED,
+                "note": event.payload.get("note", ""),
+                "resolution": event.payload.get("resolution", ""),
+                "auto": event.payload.get("auto", False),
+                "auto_close_days": settings.LINIA_AUTO_CLOSE_DAYS,
+            },
+        )
 
 
 @on(events.MESSAGE_ADDED)
 def notify_message_added(event: TicketEvent) -> None:
-    """A public staff reply goes to the requester; a requester's message to the assignee (or,
-    with nobody assigned, to the ticket's team)."""
+    """A public staff reply goes to the requester and the watchers; a requester's message to
+    the assignee (or, with nobody assigned, to the ticket's team)."""
     if event.payload.get("internal"):
         return
     ticket = _load(event)
@@ -153,8 +174,7 @@ def notify_message_added(event: TicketEvent) -> None:
     if message is None:
         return
     if message.is_from_staff:
-        recipient = _requester(ticket)
-        if recipient:
+        for recipient in _requester_and_watchers(ticket):
             _send(ticket, event, recipient, "reply_to_requester", {"message": message})
         return
     for user in _responsible_staff(ticket):

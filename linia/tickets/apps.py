@@ -8,4 +8,4 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the Huey tasks)
+        from . import search, tasks  # noqa: F401  (registers the Huey tasks, search handlers)

@@ -12,6 +12,8 @@ ESCALATED = "ticket.escalated"
 FIELD_CHANGED = "ticket.field_changed"
 ATTACHMENT_ADDED = "ticket.attachment_added"
 ESCALATION_RULE_FIRED = "ticket.escalation_rule_fired"
+WORK_LOGGED = "ticket.work_logged"
+WORKLOG_DELETED = "ticket.worklog_deleted"
 
 EVENT_LABELS = {
     TICKET_CREATED: _("Ticket registered"),
@@ -22,4 +24,6 @@ EVENT_LABELS = {
     FIELD_CHANGED: _("Field changed"),
     ATTACHMENT_ADDED: _("Attachment added"),
     ESCALATION_RULE_FIRED: _("Escalation rule fired"),
+    WORK_LOGGED: _("Time logged"),
+    WORKLOG_DELETED: _("Time entry removed"),
 }

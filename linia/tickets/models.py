@@ -481,3 +481,25 @@ class TicketSearchDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.ticket_id)
+
+
+class TicketWatcher(models.Model):
+    """A contact of the ticket's organization kept informed besides the requester (e.g. Cc'd
+    on the e-mail that opened it): gets public replies and status changes by e-mail.
+    Written only by services.add_watchers."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="watchers")
+    contact = models.ForeignKey(
+        "directory.Contact", on_delete=models.CASCADE, related_name="watched_tickets"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "contact"], name="ticket_watcher_unique")
+        ]
+        verbose_name = _("watcher")
+        verbose_name_plural = _("watchers")
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} watches {self.ticket_id}"

@@ -223,3 +223,245 @@ def list_teams(tier: int | None = None) -> QuerySet[Team]:
     if tier:
         teams = teams.filter(tier=tier)
     return teams.order_by("tier", "name")
+
+
+# --- work log (issue 5: included hours) -----------------------------------------------------
+# Appended as one block so that parallel edits of this file stay apart; hence the late imports.
+import datetime as dt  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from django.db.models import Sum  # noqa: E402
+
+from linia.directory.models import Organization  # noqa: E402
+
+from .models import Worklog  # noqa: E402
+
+
+def list_worklogs_for(ticket: Ticket, actor: Actor) -> QuerySet[Worklog]:
+    """The ticket's work log, oldest day first: staff only (clients never see it)."""
+    if not actor.is_staff:
+        return Worklog.objects.none()
+    return (
+        Worklog.objects.filter(ticket=ticket)
+        .select_related("agent")
+        .order_by("work_date", "created_at", "id")
+    )
+
+
+def get_worklog_for(actor: Actor, worklog_id: int) -> Worklog:
+    """One work log entry of a ticket the staff actor sees; NotFound otherwise."""
+    worklog = (
+        Worklog.objects.filter(pk=worklog_id, ticket__in=visible_tickets(actor))
+        .select_related("agent", "ticket")
+        .first()
+        if actor.is_staff
+        else None
+    )
+    if worklog is None:
+        raise NotFound(_("Work log entry not found."))
+    return worklog
+
+
+@dataclass(frozen=True)
+class HoursUsage:
+    """An organization's included hours in one month. Hours are Decimal, two places;
+    `included`, `left` are None without included hours on the contract."""
+
+    month: dt.date  # the first day
+    included: Decimal | None
+    used: Decimal  # billable hours logged in the month
+    non_billable: Decimal
+    left: Decimal | None  # never below zero
+    extra: Decimal  # billable hours beyond the included ones (all of them without a contract)
+
+
+HOURS = Decimal("0.01")
+
+
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(HOURS)
+
+
+def included_hours_usage(organization: Organization, month: dt.date) -> HoursUsage:
+    """Included, used, left and extra hours of `organization` in the month of `month`, in
+    one query (the sums of billable and other minutes of the work log)."""
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    sums = Worklog.objects.filter(
+        organization_id=organization.pk, work_date__gte=first, work_date__lt=following
+    ).aggregate(
+        billable_minutes=Sum("minutes", filter=Q(billable=True)),
+        other=Sum("minutes", filter=Q(billable=False)),
+    )
+    used = _hours(sums["billable_minutes"] or 0)
+    included = organization.included_hours_per_month
+    if included is None:
+        return HoursUsage(first, None, used, _hours(sums["other"] or 0), None, used)
+    included = Decimal(included).quantize(HOURS)
+    return HoursUsage(
+        month=first,
+        included=included,
+        used=used,
+        non_billable=_hours(sums["other"] or 0),
+        left=max(included - used, Decimal("0.00")),
+        extra=max(used - included, Decimal("0.00")),
+    )
+
+
+# --- keyset pages (issue 7: lists that stay fast at a million tickets) ------------------------
+# Appended as one block so that parallel edits of this file stay apart; hence the late imports.
+from datetime import datetime  # noqa: E402
+
+# Per sort: the leading column (None: the number alone) and whether it runs descending; the
+# number breaks ties in the direction of QUEUE_SORTS. `resolution_due` is the one nullable
+# column (nulls last, as in QUEUE_SORTS).
+_KEYS: dict[str, tuple[str | None, bool, bool]] = {
+    # sort: (column, column descending, number descending)
+    "-number": (None, False, True),
+    "number": (None, False, False),
+    "priority": ("priority", False, True),
+    "-updated": ("updated_at", True, True),
+    "received": ("received_at", False, False),
+    "sla": ("resolution_due", False, False),
+}
+_DATETIME_KEYS = {"updated_at", "received_at", "resolution_due"}
+CURSOR_MAX_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    """One page of a keyset-paged ticket list. `next_cursor` / `previous_cursor` are "" at
+    either end; a cursor names the row a page starts after (or ends before) by its sort key."""
+
+    items: list[Ticket]
+    next_cursor: str = ""
+    previous_cursor: str = ""
+
+
+def ticket_cursor(ticket: Ticket, sort: str) -> str:
+    """The stable cursor of `ticket` in a list sorted by `sort`: its number, prefixed by the
+    sort column's value ("P3~1042", "2026-11-02T09:15:00+00:00~1042", "~1042" for no value)."""
+    column = _KEYS.get(sort, _KEYS["-number"])[0]
+    if column is None:
+        return str(ticket.number)
+    value = getattr(ticket, column)
+    text = value.isoformat() if isinstance(value, datetime) else str(value or "")
+    return f"{text}~{ticket.number}"
+
+
+def _parse_cursor(cursor: str, column: str | None) -> tuple[object, int] | None:
+    """(column value, number) of a cursor; None when it is malformed (the list then starts
+    from its first page, as with any other malformed filter)."""
+    if not cursor or len(cursor) > CURSOR_MAX_LENGTH:
+        return None
+    value_text, _sep, number_text = cursor.rpartition("~")
+    if not number_text.isdigit() or len(number_text) > 18 or (column is None and _sep):
+        return None
+    number = int(number_text)
+    if column is None:
+        return None, number
+    if not value_text:
+        return (None, number) if column == "resolution_due" else None
+    if column in _DATETIME_KEYS:
+        try:
+            moment = datetime.fromisoformat(value_text)
+        except ValueError:
+            return None
+        return (moment, number) if moment.tzinfo is not None else None
+    return value_text, number
+
+
+def _beyond(
+    column: str | None,
+    descending: bool,
+    number_descending: bool,
+    key: tuple[object, int],
+    *,
+    forward: bool,
+) -> Q:
+    """The rows after (`forward`) or before the cursor `key` in the sort's order."""
+    value, number = key
+    later_number = "lt" if number_descending == forward else "gt"
+    if column is None:
+        return Q(**{f"number__{later_number}": number})
+    later = "lt" if descending == forward else "gt"
+    same = Q(**{column: value, f"number__{later_number}": number})
+    if column != "resolution_due":
+        return Q(**{f"{column}__{later}": value}) | same
+    # Nulls last: after a dated row come later dates and every undated row; after an
+    # undated row only undated ones; before an undated row, every dated one.
+    if forward:
+        if value is None:
+            return Q(resolution_due__isnull=True, **{f"number__{later_number}": number})
+        return Q(resolution_due__gt=value) | same | Q(resolution_due__isnull=True)
+    if value is None:
+        return Q(resolution_due__isnull=False) | Q(
+            resolution_due__isnull=True, **{f"number__{later_number}": number}
+        )
+    return Q(resolution_due__lt=value) | same
+
+
+def _reversed_order(sort: str) -> tuple[str | OrderBy, ...]:
+    column, descending, number_descending = _KEYS[sort]
+    number = "number" if number_descending else "-number"
+    if column is None:
+        return (number,)
+    if column == "resolution_due":
+        return (F(column).desc(nulls_first=True), number)
+    return (column if descending else f"-{column}", number)
+
+
+def keyset_page(
+    tickets: QuerySet[Ticket],
+    sort: str,
+    *,
+    size: int,
+    after: str = "",
+    before: str = "",
+    page: str = "",
+) -> TicketPage:
+    """One page of `tickets` (a `list_tickets_for` result sorted by `sort`) after the cursor
+    `after`, or else before `before`, or else page number `page` (counted by OFFSET, for old
+    links), or else the first page; one query.
+
+    OFFSET reads and throws away every row before the page (at 800,000 deep, 800,000 rows);
+    a cursor starts the index walk at the page itself, so its cost does not grow with depth."""
+    if sort not in _KEYS:
+        sort = "-number"
+    column, descending, number_descending = _KEYS[sort]
+    forward = True
+    key = _parse_cursor(after, column)
+    if key is None:
+        key = _parse_cursor(before, column)
+        forward = key is None
+    if key is not None:
+        tickets = tickets.filter(
+            _beyond(column, descending, number_descending, key, forward=forward)
+        )
+    if not forward:
+        tickets = tickets.order_by(*_reversed_order(sort))
+    offset = 0
+    if key is None and page.isdigit() and len(page) < 7:
+        offset = max(int(page) - 1, 0) * size
+    rows = list(tickets[offset : offset + size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if not forward:
+        rows.reverse()
+    if not rows:
+        return TicketPage([])
+    first, last = ticket_cursor(rows[0], sort), ticket_cursor(rows[-1], sort)
+    if forward:
+        return TicketPage(
+            rows,
+            next_cursor=last if more else "",
+            previous_cursor=first if key or offset else "",
+        )
+    return TicketPage(rows, next_cursor=last, previous_cursor=first if more else "")
+
+
+def count_up_to(tickets: QuerySet[Ticket], limit: int) -> tuple[int, bool]:
+    """(how many of `tickets`, whether that is exact): counts at most `limit` + 1 rows, so an
+    unfiltered list of a million tickets costs as little as one of ten thousand."""
+    counted = tickets.order_by()[: limit + 1].count()
+    return min(counted, limit), counted <= limit

@@ -180,8 +180,12 @@ def _category_team(category: Category | None, *, organization_id: int) -> Team |
     does not serve it could not see the ticket)."""
     if category is None or category.default_team_id is None:
         return None
+    return _serving_team(category.default_team_id, organization_id=organization_id)
+
+
+def _serving_team(team_id: int, *, organization_id: int) -> Team | None:
     return (
-        Team.objects.filter(pk=category.default_team_id, is_active=True)
+        Team.objects.filter(pk=team_id, is_active=True)
         .filter(Q(serves_all_organizations=True) | Q(organizations=organization_id))
         .distinct()
         .first()
@@ -371,10 +375,13 @@ def create_ticket(
     received_at: datetime | None = None,
     files: list[IncomingFile] | None = None,
     asset_id: int | None = None,
+    team_id: int | None = None,
 ) -> Ticket:
     """Register a request: number, time stamp, channel, routing by category, priority by the
     matrix. Records ticket.created (and attachment rows) on commit. `asset_id` names the
-    affected equipment (of the ticket's organization).
+    affected equipment (of the ticket's organization); `team_id` (e.g. a mailbox's default
+    team) routes it before the category does, when that team is active and serves the
+    organization.
 
     Raises Invalid, Forbidden, NotFound, TooLarge.
     """
@@ -412,8 +419,10 @@ def create_ticket(
     files = files or []
     validate_files(files)
     tier = category.default_tier if category else 1
-    team = _category_team(category, organization_id=organization.pk) or _default_team(
-        organization_id=organization.pk, tier=tier
+    team = (
+        (_serving_team(team_id, organization_id=organization.pk) if team_id else None)
+        or _category_team(category, organization_id=organization.pk)
+        or _default_team(organization_id=organization.pk, tier=tier)
     )
     ticket = Ticket(
         number=_next_number(),
@@ -814,9 +823,11 @@ def update_ticket(
     urgency: str | None = None,
     priority: str | None = None,
     assignee_id: int | bool | None = False,
+    asset_id: int | bool | None = False,
 ) -> Ticket:
     """Classify and (re)assign in one transaction (the API's PATCH): every change lands or
-    none does. `False` leaves the category or the assignee alone; None clears it. Visibility
+    none does. `False` leaves the category, the equipment or the assignee alone; None clears
+    it. Visibility
     is checked first, so a client gets NotFound for a ticket it cannot see and Forbidden for
     one it can. Records what classify_ticket and assign_ticket record.
     Raises NotFound, Forbidden, Invalid."""
@@ -831,6 +842,7 @@ def update_ticket(
         impact=impact,
         urgency=urgency,
         priority=priority,
+        asset_id=asset_id,
     )
     if assignee_id is not False:
         ticket = assign_ticket(actor=actor, number=number, assignee_id=assignee_id or None)
@@ -921,5 +933,205 @@ def _check_asset(asset_id: int, *, organization_id: int) -> Asset:
     """The active equipment `asset_id` of the organization, or Invalid."""
     asset = Asset.objects.filter(pk=asset_id, organization_id=organization_id).first()
     if asset is None:
-        raise Invalid(_("Unknown equipment."), code="invalid_asset")
+        raise Invalid(
+            _("Unknown equipment: name equipment of the ticket's organization."),
+            code="invalid_asset",
+        )
     return asset
+
+
+# --- work log (issue 5: included hours) -----------------------------------------------------
+# Appended as one block so that parallel edits of this file stay apart; hence the late import.
+from datetime import date  # noqa: E402
+
+from .models import Worklog  # noqa: E402
+
+MAX_WORKLOG_NOTE = 500
+
+
+@transaction.atomic
+def log_work(
+    *,
+    actor: Actor,
+    number: int,
+    minutes: int,
+    work_date: date | None = None,
+    billable: bool = True,
+    note: str = "",
+) -> Worklog:
+    """Record time an agent spent on a ticket they may see (staff only). Billable minutes
+    count against the organization's included hours of that month. `work_date` defaults to
+    today and may not be in the future. Records ticket.work_logged (internal).
+    Raises NotFound, Forbidden, Invalid."""
+    ticket = _lock_ticket(actor, number)
+    _require_staff(actor)
+    if actor.user_id is None:
+        raise Forbidden(_("Only a person can log work."))
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 24 * 60:
+        raise Invalid(
+            _("Minutes must be a whole number from 1 to 1440 (one day)."), code="invalid_minutes"
+        )
+    today = timezone.localdate()
+    work_date = work_date or today
+    if work_date > today:
+        raise Invalid(_("Work cannot be logged for a future day."), code="work_date_future")
+    note = (note or "").replace("\x00", "").strip()
+    if len(note) > MAX_WORKLOG_NOTE:
+        raise Invalid(
+            _("The note is too long (%(length)d characters; the limit is %(limit)d).")
+            % {"length": len(note), "limit": MAX_WORKLOG_NOTE},
+            code="note_too_long",
+        )
+    worklog = Worklog.objects.create(
+        ticket=ticket,
+        organization_id=ticket.organization_id,
+        agent_id=actor.user_id,
+        work_date=work_date,
+        minutes=minutes,
+        billable=billable,
+        note=note,
+    )
+    record_event(
+        ticket,
+        events.WORK_LOGGED,
+        actor=actor,
+        new=_("%(minutes)s min") % {"minutes": minutes},
+        is_internal=True,
+        payload={
+            "worklog_id": worklog.pk,
+            "minutes": minutes,
+            "billable": billable,
+            "work_date": work_date.isoformat(),
+        },
+    )
+    return worklog
+
+
+@transaction.atomic
+def delete_worklog(*, actor: Actor, worklog_id: int) -> None:
+    """Remove a work log entry: one's own, or anyone's for managers and administrators.
+    Records ticket.worklog_deleted (internal). Raises NotFound, Forbidden."""
+    number = (
+        Worklog.objects.filter(pk=worklog_id, ticket__in=queries.visible_tickets(actor))
+        .values_list("ticket__number", flat=True)
+        .first()
+        if actor.is_staff
+        else None
+    )
+    if number is None:
+        raise NotFound(_("Work log entry not found."))
+    ticket = _lock_ticket(actor, number)
+    worklog = Worklog.objects.filter(pk=worklog_id, ticket=ticket).first()
+    if worklog is None:  # removed meanwhile
+        raise NotFound(_("Work log entry not found."))
+    if worklog.agent_id != actor.user_id and not actor.is_manager:
+        raise Forbidden(_("Only the author or a manager can remove this entry."))
+    worklog.delete()
+    record_event(
+        ticket,
+        events.WORKLOG_DELETED,
+        actor=actor,
+        old=_("%(minutes)s min") % {"minutes": worklog.minutes},
+        is_internal=True,
+        payload={
+            "worklog_id": worklog_id,
+            "minutes": worklog.minutes,
+            "work_date": worklog.work_date.isoformat(),
+        },
+    )
+
+
+# --- license reminders as tickets (issue 5) --------------------------------------------------
+import logging  # noqa: E402
+
+from linia.directory.models import License  # noqa: E402
+
+_reminder_logger = logging.getLogger(__name__ + ".license_reminders")
+
+
+def open_license_reminder_ticket(license_: License, days: int) -> Ticket | None:
+    """A service request "license ends soon" for the organization, routed to its serving
+    team, filed by Linia for its client manager (else its first contact). Called by
+    `directory.services.send_license_reminders` inside the transaction that records the
+    reminder, so there is one ticket per license and threshold. None (and a log line) when
+    the organization has no contact or takes no tickets."""
+    organization = license_.organization
+    contacts = Contact.objects.filter(organization_id=organization.pk)
+    requester = (
+        contacts.filter(Q(is_client_manager=True) | Q(user__role="client_manager"))
+        .order_by("pk")
+        .first()
+        or contacts.order_by("pk").first()
+    )
+    if requester is None:
+        _reminder_logger.warning(
+            "license %s: no contact at organization %s for the reminder ticket",
+            license_.pk,
+            organization.pk,
+        )
+        return None
+    values = {
+        "product": str(license_),
+        "organization": organization.name,
+        "date": license_.ends_on,
+        "days": days,
+        "seats": license_.seats or "—",
+    }
+    try:
+        return create_ticket(
+            actor=SYSTEM_ACTOR,
+            subject=_("License %(product)s of %(organization)s ends on %(date)s") % values,
+            description=_(
+                "The license %(product)s (%(seats)s seat(s)) of %(organization)s ends on "
+                "%(date)s, in %(days)s day(s). Renew it or tell the client."
+            )
+            % values,
+            type=TicketType.SERVICE_REQUEST,
+            organization_id=organization.pk,
+            requester=requester.pk,
+            channel=Channel.DESK,
+        )
+    except (Invalid, NotFound) as error:
+        _reminder_logger.warning("license %s: no reminder ticket (%s)", license_.pk, error)
+        return None
+
+
+# --- watchers ------------------------------------------------------------------------------
+
+from .models import TicketWatcher  # noqa: E402
+
+
+@transaction.atomic
+def add_watchers(*, actor: Actor, number: int, contact_ids: list[int]) -> list[TicketWatcher]:
+    """Keep contacts of the ticket's organization informed besides the requester (public
+    replies and status changes reach them by e-mail). Contacts already watching, and the
+    requester, are skipped; returns the new watchers. Records one field change.
+
+    Raises NotFound (the ticket, or a contact not of the ticket's organization: another
+    organization's contact never learns of the ticket).
+    """
+    ticket = _lock_ticket(actor, number)
+    wanted = set(contact_ids) - {ticket.requester_id}
+    contacts = list(
+        Contact.objects.filter(pk__in=wanted, organization_id=ticket.organization_id).order_by("pk")
+    )
+    if len(contacts) != len(wanted):
+        raise NotFound(_("Contact not found."))
+    watching = set(
+        TicketWatcher.objects.filter(ticket=ticket, contact_id__in=wanted).values_list(
+            "contact_id", flat=True
+        )
+    )
+    added = TicketWatcher.objects.bulk_create(
+        [TicketWatcher(ticket=ticket, contact=c) for c in contacts if c.pk not in watching]
+    )
+    if added:
+        record_event(
+            ticket,
+            events.FIELD_CHANGED,
+            actor=actor,
+            field="watchers",
+            new=", ".join(watcher.contact.full_name for watcher in added),
+            payload={"contact_ids": [watcher.contact_id for watcher in added]},
+        )
+    return added

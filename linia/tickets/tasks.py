@@ -59,3 +59,15 @@ def auto_close_resolved_task() -> None:
     closed = close_unconfirmed_tickets(now=timezone.now())
     if closed:
         logger.info("Closed %d resolved tickets nobody confirmed", closed)
+
+
+@db_periodic_task(crontab(minute="15", hour="7"))
+@lock_task("license-reminders")
+def send_license_reminders_task() -> None:
+    """Once a day: reminders of licenses ending in 30, 7 and 1 day(s), by e-mail or as
+    tickets (linia.directory.services.reminders; it lives here because it opens tickets)."""
+    from linia.directory.services import send_license_reminders
+
+    from .services import open_license_reminder_ticket
+
+    send_license_reminders(today=timezone.localdate(), open_ticket=open_license_reminder_ticket)

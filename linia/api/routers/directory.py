@@ -1,4 +1,6 @@
-"""Organizations and contacts: administrators change them, managers may read them."""
+"""Organizations and contacts: administrators change them; staff read the ones they serve
+(managers and administrators every one), anything else answers 404. Staff invite a contact
+to the portal."""
 
 from __future__ import annotations
 
@@ -9,19 +11,23 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
+from pydantic import ValidationError as PydanticValidationError
 
-from linia.core.errors import Invalid, NotFound
+from linia.core.access import Actor
+from linia.core.errors import Forbidden, Invalid, NotFound
 from linia.directory import queries, services
 from linia.directory.models import Contact, Organization
 from linia.sla import services as sla_services
 
-from ..auth import actor_of, require_admin, require_manager
+from ..auth import actor_of, require_admin
 from ..pagination import paginate
 from ..schemas.common import ERRORS, Page, PageParams, PathId
 from ..schemas.directory import (
     ContactFilters,
     ContactIn,
     ContactOut,
+    InvitationIn,
+    InvitationOut,
     OrganizationFilters,
     OrganizationIn,
     OrganizationOut,
@@ -31,12 +37,18 @@ from ..schemas.directory import (
 router = Router(tags=["directory"])
 
 
+def _require_staff(actor: Actor) -> None:
+    """Clients read their organization through the portal, not through the directory."""
+    if not actor.is_staff:
+        raise Forbidden(_("Only service desk staff can see this."))
+
+
 @router.get("/organizations", response={200: Page[OrganizationOut], **ERRORS})
 def list_organizations(
     request: HttpRequest, filters: Query[OrganizationFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
     actor = actor_of(request)
-    require_manager(actor)
+    _require_staff(actor)
     return paginate(queries.search_organizations_for(actor, text=filters.text), page)
 
 
@@ -56,7 +68,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status
 @router.get("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS})
 def get_organization(request: HttpRequest, organization_id: PathId) -> Organization:
     actor = actor_of(request)
-    require_manager(actor)
+    _require_staff(actor)
     return queries.get_organization_for(actor, organization_id)
 
 
@@ -99,7 +111,7 @@ def list_contacts(
     request: HttpRequest, filters: Query[ContactFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
     actor = actor_of(request)
-    require_manager(actor)
+    _require_staff(actor)
     contacts = queries.search_contacts_for(
         actor, organization_id=filters.organization, text=filters.text
     )
@@ -131,5 +143,32 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
 @router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
 def get_contact(request: HttpRequest, contact_id: PathId) -> Contact:
     actor = actor_of(request)
-    require_manager(actor)
+    _require_staff(actor)
     return queries.get_contact_for(actor, contact_id)
+
+
+@router.post("/contacts/{contact_id}/invite", response={201: InvitationOut, **ERRORS})
+def invite_contact(request: HttpRequest, contact_id: PathId) -> Status[dict[str, Any]]:
+    """Give the contact a portal account and e-mail them a link to set a password. The
+    contact needs an e-mail address (422 `email_required`); a contact who already has an
+    account answers 422 `user_has_contact` and nothing is sent again. Staff of organizations
+    they serve only (404 for anyone else). The body is optional:
+    `{"client_manager": true}` gives a client manager's account."""
+    user = services.invite_contact(
+        actor=actor_of(request),
+        contact_id=contact_id,
+        client_manager=_invitation(request).client_manager,
+    )
+    return Status(201, {"contact": contact_id, "user": user.pk, "role": user.role})
+
+
+def _invitation(request: HttpRequest) -> InvitationIn:
+    """The optional body of an invitation (an empty body takes the defaults)."""
+    if not (request.content_type or "").startswith("application/json"):
+        return InvitationIn(client_manager=request.POST.get("client_manager") in {"1", "true"})
+    if not request.body.strip():
+        return InvitationIn(client_manager=False)
+    try:
+        return InvitationIn.model_validate_json(request.body)
+    except PydanticValidationError as error:
+        raise Invalid(_('The body must be {"client_manager": true|false} or empty.')) from error

@@ -13,8 +13,8 @@ from linia.tickets import queries, services, workflow
 from linia.tickets.models import Ticket
 
 from ..auth import actor_of
-from ..pagination import paginate
-from ..schemas.common import ERRORS, Page, PageParams, TicketNumber
+from ..pagination import paginate, paginate_tickets
+from ..schemas.common import ERRORS, CursorPage, CursorParams, Page, PageParams, TicketNumber
 from ..schemas.tickets import (
     EscalationIn,
     EventOut,
@@ -29,14 +29,19 @@ from ..schemas.tickets import (
 router = Router(tags=["tickets"])
 
 
-@router.get("/tickets", response={200: Page[TicketOut], **ERRORS})
+@router.get("/tickets", response={200: CursorPage[TicketOut], **ERRORS})
 def list_tickets(
-    request: HttpRequest, filters: Query[TicketFilters], page: Query[PageParams]
+    request: HttpRequest,
+    filters: Query[TicketFilters],
+    page: Query[PageParams],
+    cursor: Query[CursorParams],
 ) -> dict[str, Any]:
     """The tickets the caller may see, newest first. Without `status`, every status is
-    listed (closed and cancelled included)."""
-    tickets = queries.list_tickets_for(actor_of(request), filters.to_queue_filters())
-    return paginate(tickets, page)
+    listed (closed and cancelled included). For deep pages follow `next_cursor` (as `after`):
+    an offset costs in proportion to its depth, a cursor does not."""
+    wanted = filters.to_queue_filters()
+    tickets = queries.list_tickets_for(actor_of(request), wanted)
+    return paginate_tickets(tickets, wanted.sort, page, cursor)
 
 
 @router.post("/tickets", response={201: TicketOut, **ERRORS})
@@ -68,8 +73,9 @@ def get_ticket(request: HttpRequest, number: TicketNumber) -> Ticket:
 
 @router.patch("/tickets/{number}", response={200: TicketOut, **ERRORS})
 def update_ticket(request: HttpRequest, payload: TicketPatch, number: TicketNumber) -> Ticket:
-    """Staff only: classify (subject, type, category, impact, urgency, priority) and assign
-    (`assignee`: a user id, or null to unassign), all in one transaction."""
+    """Staff only: classify (subject, type, category, impact, urgency, priority, `asset`:
+    equipment of the ticket's organization, or null) and assign (`assignee`: a user id, or
+    null to unassign), all in one transaction."""
     given = payload.model_fields_set
     return services.update_ticket(
         actor=actor_of(request),
@@ -81,6 +87,7 @@ def update_ticket(request: HttpRequest, payload: TicketPatch, number: TicketNumb
         urgency=payload.urgency,
         priority=payload.priority,
         assignee_id=payload.assignee if "assignee" in given else False,
+        asset_id=payload.asset if "asset" in given else False,
     )
 
 

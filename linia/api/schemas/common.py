@@ -76,6 +76,25 @@ class PageParams(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
+class CursorPage(Schema, Generic[T]):
+    """One page of a long list, paged by cursor: pass `next_cursor` as `after` for the next
+    page (empty on the last one). `count` stops at 10,000: beyond, `count_exact` is false."""
+
+    items: list[T]
+    count: int
+    count_exact: bool = True
+    next_cursor: str = ""
+
+
+class CursorParams(Schema):
+    after: str = Field(
+        "",
+        max_length=64,
+        description="The `next_cursor` of the previous page; the list continues after it "
+        "whatever its depth (`offset` must then be 0).",
+    )
+
+
 class ErrorOut(Schema):
     code: str = Field(description="Stable, machine-readable error code.")
     message: str = Field(description="Readable, translated explanation.")

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from linia.accounts.models import Team
 from linia.directory.models import Contact, Organization
-from linia.directory.services import CARD_FIELDS
+from linia.directory.services import CARD_FIELDS, SETTING_FIELDS
 from linia.sla import queries as sla_queries
 
 from .common import Email, Id, InputSchema, NamedRef
@@ -41,6 +41,9 @@ class OrganizationOut(Schema):
     included_hours_per_month: Decimal | None
     hourly_rate: Decimal | None
     covered_workstations: int | None
+    license_reminder_tickets: bool | None = Field(
+        description="License reminders as tickets; null: the installation's default."
+    )
     teams: list[TeamRef]
     sla_policy: int | None = Field(description="The SLA policy of the active contract.")
     created_at: datetime
@@ -67,9 +70,12 @@ class OrganizationCard(InputSchema):
     included_hours_per_month: Decimal | None = Field(None, ge=0, le=99999)
     hourly_rate: Decimal | None = Field(None, ge=0, le=10**8)
     covered_workstations: int | None = Field(None, ge=0, le=10**6)
+    license_reminder_tickets: bool | None = Field(
+        None, description="License reminders as tickets; null: the installation's default."
+    )
 
     def card(self) -> dict[str, Any]:
-        return self.model_dump(include=set(CARD_FIELDS), exclude_unset=True)
+        return self.model_dump(include={*CARD_FIELDS, *SETTING_FIELDS}, exclude_unset=True)
 
 
 class OrganizationIn(OrganizationCard):
@@ -141,3 +147,15 @@ class ContactFilters(Schema):
     text: str = Field(
         "", max_length=200, pattern=r"^[^\x00]*$", description="In the name or e-mail."
     )
+
+
+class InvitationIn(InputSchema):
+    client_manager: bool = Field(
+        False, description="A client manager's account (also for contacts flagged as such)."
+    )
+
+
+class InvitationOut(Schema):
+    contact: int
+    user: int
+    role: str

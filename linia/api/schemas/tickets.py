@@ -128,7 +128,8 @@ class TicketIn(InputSchema):
 
 
 class TicketPatch(InputSchema):
-    """Staff only. Omitted fields stay as they are; `category` and `assignee` null clear."""
+    """Staff only. Omitted fields stay as they are; `category`, `asset` and `assignee` null
+    clear."""
 
     subject: str | None = Field(None, max_length=MAX_SUBJECT)
     type: TicketType | None = None
@@ -137,6 +138,7 @@ class TicketPatch(InputSchema):
     urgency: Level | None = None
     priority: Priority | None = None
     assignee: Id | None = None
+    asset: Id | None = Field(None, description="Equipment of the ticket's organization.")
 
 
 class MessageIn(InputSchema):

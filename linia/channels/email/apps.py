@@ -9,9 +9,12 @@ class EmailChannelConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from linia.notifications.threading import register_reference_provider
+        from linia.core import crypto
+        from linia.core.mail import register_reference_provider
 
         from . import tasks  # noqa: F401  (registers the periodic IMAP poll)
+        from .services import rotate_mailbox_secrets
         from .threading import received_message_ids
 
         register_reference_provider(received_message_ids)
+        crypto.register_rotator("mailbox secret(s)", rotate_mailbox_secrets)

@@ -109,7 +109,7 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int | None = None) -> PollReport:
                 )
             for message in client.fetch(AND(seen=False), mark_seen=False, limit=limit):
                 raw = getattr(message, "raw_bytes", b"")
-                result = ingest_message(raw=raw, source=Source.IMAP, mailbox_id=mailbox.pk)
+                result = ingest_message(raw=raw, source=Source.IMAP, mailbox=mailbox)
                 report.results.append(result)
                 # Only now, with the ticket committed, may the server forget the message.
                 client.flag(message.uid or "", MailMessageFlags.SEEN, True)

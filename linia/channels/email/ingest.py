@@ -1,16 +1,16 @@
 """The one inbound pipeline behind IMAP, SMTP and the MTA pipe.
 
-`ingest_message` stores the raw bytes first (committed on their own, so nothing is lost),
-then processes the message in one transaction. Any failure rolls the processing back and
-leaves the message in the quarantine with the reason; only an unreachable database
-propagates (the caller asks the sender to retry).
+`ingest_message` stores the raw bytes and processes the message in one transaction. Any
+failure rolls the processing back and stores the raw message again, on its own, in the
+quarantine with the reason; only an unreachable database propagates (the caller asks the
+sender to retry). See docs/email.md, "Nothing lost".
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import PurePath
@@ -19,7 +19,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import InterfaceError, OperationalError, transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linia.accounts.models import User, UserRole
@@ -29,9 +31,10 @@ from linia.directory import services as directory_services
 from linia.directory.access import actor_for_user
 from linia.directory.models import Contact, Organization
 from linia.tickets import services as ticket_services
-from linia.tickets.models import Channel, Ticket
+from linia.tickets.models import Attachment, Channel, Ticket
 from linia.tickets.services import IncomingFile
 
+from .language import guess_language
 from .models import (
     FailingAddress,
     InboundEmail,
@@ -40,7 +43,13 @@ from .models import (
     Outcome,
     UnknownSenderPolicy,
 )
-from .parse import ParsedEmail, parse_email, split_reply, synthesize_message_id
+from .parse import (
+    ParsedAttachment,
+    ParsedEmail,
+    parse_email,
+    split_reply,
+    synthesize_message_id,
+)
 from .threading import ticket_by_references, ticket_by_subject_tag
 
 logger = logging.getLogger(__name__)
@@ -55,6 +64,7 @@ class IngestResult:
     ticket_number: int | None = None
     reason: str = ""
     inbound_id: int = 0
+    message_pk: int | None = None  # the ticket message a reply became
 
     @property
     def number(self) -> int:
@@ -78,19 +88,35 @@ class _Quarantine(Exception):
         self.reason = reason
 
 
-def ingest_message(*, raw: bytes, source: str, mailbox_id: int | None = None) -> IngestResult:
-    """Store `raw`, then turn it into a ticket, a reply, or a quarantined entry.
+def ingest_message(
+    *,
+    raw: bytes,
+    source: str,
+    mailbox_id: int | None = None,
+    mailbox: Mailbox | None = None,
+) -> IngestResult:
+    """Turn `raw` into a ticket, a reply, or a quarantined entry; the raw bytes are kept in
+    every case.
 
-    Raises only OperationalError/InterfaceError (the database is unreachable).
+    The raw row is written in the same transaction as the processing (one commit per
+    message); when processing fails, that transaction rolls back and the raw message is
+    written again on its own, quarantined with the reason. Callers acknowledge the message
+    (SMTP 250, IMAP \\Seen, pipe exit 0) only after this returns, so a crash before the
+    commit leaves it with the sender, who delivers it again. Raises only
+    OperationalError/InterfaceError (the database is unreachable). A poller passes its
+    `mailbox` (read once per poll) rather than its id, which costs a query per message.
     """
-    inbound = InboundEmail.objects.create(
+    if mailbox is None and mailbox_id is not None:
+        mailbox = Mailbox.objects.get(pk=mailbox_id)
+    inbound = InboundEmail(
         raw=raw,
         raw_sha256=hashlib.sha256(raw).hexdigest(),
         size=len(raw),
         source=source,
-        mailbox_id=mailbox_id,
+        mailbox=mailbox,
+        received_at=timezone.now(),
     )
-    return process_inbound(inbound_id=inbound.pk)
+    return _run(inbound, raw)
 
 
 def retry_inbound(*, inbound_id: int) -> IngestResult:
@@ -120,7 +146,13 @@ def discard_inbound(*, inbound_id: int, actor: Actor) -> InboundEmail:
 
 def process_inbound(*, inbound_id: int) -> IngestResult:
     inbound = InboundEmail.objects.select_related("mailbox").get(pk=inbound_id)
-    raw = bytes(inbound.raw)
+    return _run(inbound, bytes(inbound.raw))
+
+
+def _run(inbound: InboundEmail, raw: bytes) -> IngestResult:
+    """Process `inbound` (new and unsaved, or a stored one being retried) and save it with
+    its outcome, all in one transaction; on failure, save it quarantined instead."""
+    is_new, attempts = inbound.pk is None, inbound.attempts
     try:
         with transaction.atomic():
             parsed = parse_email(raw)
@@ -131,12 +163,8 @@ def process_inbound(*, inbound_id: int) -> IngestResult:
                 Outcome.CREATED,
                 Outcome.APPENDED,
             }:
-                MessageLink.objects.create(
-                    message_id=inbound.message_id,
-                    ticket_number=result.ticket_number,
-                    inbound=inbound,
-                )
-            return result
+                _link(inbound, parsed, result)
+            return replace(result, inbound_id=inbound.pk)
     except (OperationalError, InterfaceError):
         raise
     except _Quarantine as stop:
@@ -144,12 +172,51 @@ def process_inbound(*, inbound_id: int) -> IngestResult:
     except DomainError as error:
         reason = f"{error.code}: {error.message}"
     except Exception as error:
-        logger.exception("Inbound e-mail %s failed", inbound_id)
+        logger.exception("Inbound e-mail %s failed", inbound.pk or inbound.message_id)
         reason = f"{type(error).__name__}: {error}"[:2000]
-    result = IngestResult(Outcome.QUARANTINED, None, reason, inbound_id)
+    inbound.attempts = attempts
+    if is_new:  # a rolled-back insert may have left its id on the instance
+        inbound.pk = None
+        inbound._state.adding = True
     _describe_safely(inbound, raw)
-    _finish(inbound, result)
-    return result
+    _finish(inbound, IngestResult(Outcome.QUARANTINED, None, reason))
+    return IngestResult(Outcome.QUARANTINED, None, reason, inbound.pk)
+
+
+def _link(inbound: InboundEmail, parsed: ParsedEmail, result: IngestResult) -> None:
+    """Record the Message-ID for threading and, for mail that became the ticket's opening or
+    a reply, its sanitized HTML for display."""
+    link = MessageLink(
+        message_id=inbound.message_id,
+        ticket_number=result.ticket_number,
+        inbound=inbound,
+        ticket_message_id=result.message_pk,
+    )
+    shown = result.outcome == Outcome.CREATED or result.message_pk is not None
+    if parsed.html and shown:
+        link.html = parsed.html
+        if result.outcome == Outcome.APPENDED:
+            link.html_in_place = not split_reply(parsed.text)[1]
+        if "cid:" in parsed.html:
+            link.inline_images = _inline_image_ids(parsed, result)
+    link.save(force_insert=True)
+
+
+def _inline_image_ids(parsed: ParsedEmail, result: IngestResult) -> dict[str, int]:
+    """Content id → attachment id of the images the message carries. The files were stored
+    in the order `_accepted_files` lists them, so the attachment rows line up with it."""
+    stored = Attachment.objects.filter(ticket__number=result.ticket_number)
+    if result.message_pk is None:
+        stored = stored.filter(message__isnull=True)
+    else:
+        stored = stored.filter(message_id=result.message_pk)
+    accepted = _accepted_files(parsed)[1]
+    ids = stored.order_by("pk").values_list("pk", flat=True)
+    return {
+        attachment.content_id: pk
+        for attachment, pk in zip(accepted, ids, strict=False)
+        if attachment.content_id
+    }
 
 
 def _describe(inbound: InboundEmail, parsed: ParsedEmail) -> None:
@@ -173,6 +240,9 @@ def _finish(inbound: InboundEmail, result: IngestResult) -> None:
     inbound.reason = result.reason
     inbound.processed_at = timezone.now()
     inbound.attempts += 1
+    if inbound.pk is None:
+        inbound.save(force_insert=True)
+        return
     inbound.save(
         update_fields=[
             "outcome",
@@ -211,15 +281,13 @@ def _process(inbound: InboundEmail, parsed: ParsedEmail) -> IngestResult:
     number = ticket_by_references(parsed.in_reply_to + parsed.references)
     if number is None:
         number = ticket_by_subject_tag(parsed.subject)
-    ticket = Ticket.objects.filter(number=number).first() if number is not None else None
-    cc_contacts = (
-        list(Contact.objects.filter(email__in=parsed.cc).values_list("pk", flat=True))
-        if parsed.cc
-        else []
+    ticket = (
+        Ticket.objects.filter(number=number)
+        .only("pk", "number", "requester_id", "organization_id")
+        .first()
+        if number is not None
+        else None
     )
-    if cc_contacts:
-        inbound.details = {**inbound.details, "cc_contact_ids": cc_contacts}
-
     if parsed.is_auto_reply:
         if ticket is None:
             return IngestResult(Outcome.IGNORED, None, "auto-reply", pk)
@@ -243,7 +311,7 @@ def _process(inbound: InboundEmail, parsed: ParsedEmail) -> IngestResult:
         if ticket is None:
             raise _Quarantine("mail from staff without a ticket")
         try:
-            ticket_services.add_message(
+            note = ticket_services.add_message(
                 actor=staff,
                 number=ticket.number,
                 is_internal=True,
@@ -252,16 +320,17 @@ def _process(inbound: InboundEmail, parsed: ParsedEmail) -> IngestResult:
             )
         except NotFound:
             raise _Quarantine("mail from staff about a ticket they cannot see") from None
-        return IngestResult(Outcome.APPENDED, ticket.number, "", pk)
+        return IngestResult(Outcome.APPENDED, ticket.number, "", pk, note.pk)
     contact = _find_contact(parsed.from_address, ticket)
     if ticket is not None and contact is not None:
         actor = _contact_actor(contact)
         body, files = _reply_body(parsed)
         try:
-            ticket_services.add_message(
+            reply = ticket_services.add_message(
                 actor=actor, number=ticket.number, body=body, channel=Channel.EMAIL, files=files
             )
-            return IngestResult(Outcome.APPENDED, ticket.number, "", pk)
+            _watch_cc(inbound, parsed, actor, ticket.number, ticket.organization_id)
+            return IngestResult(Outcome.APPENDED, ticket.number, "", pk, reply.pk)
         except (NotFound, ticket_services.workflow.TransitionNotAllowed) as refused:
             # The sender may not see this ticket (another organization, a colleague) or it is
             # closed: the message opens a new ticket of its own and never lands on that one.
@@ -281,16 +350,40 @@ def _open_ticket(inbound: InboundEmail, parsed: ParsedEmail, contact: Contact) -
     body, files = _new_ticket_body(parsed)
     mailbox = inbound.mailbox
     subject = " ".join(parsed.subject.split())[: ticket_services.MAX_SUBJECT] or _("(no subject)")
+    actor = _contact_actor(contact)
     ticket = ticket_services.create_ticket(
-        actor=_contact_actor(contact),
+        actor=actor,
         subject=subject,
         description=body,
         channel=Channel.EMAIL,
         category_id=mailbox.default_category_id if mailbox else None,
+        team_id=mailbox.default_team_id if mailbox else None,
         received_at=inbound.received_at,
         files=files,
     )
+    _watch_cc(inbound, parsed, actor, ticket.number, ticket.organization_id)
     return IngestResult(Outcome.CREATED, ticket.number, "", inbound.pk)
+
+
+def _watch_cc(
+    inbound: InboundEmail, parsed: ParsedEmail, actor: Actor, number: int, organization_id: int
+) -> None:
+    """Cc'd contacts of the ticket's organization become its watchers (a Cc'd contact of
+    another organization is left out: it must never learn of the ticket)."""
+    addresses = {address.lower() for address in parsed.cc} - {parsed.from_address.lower(), ""}
+    if not addresses:
+        return
+    match = Q()
+    for address in addresses:
+        match |= Q(email__iexact=address)
+    ids = list(
+        Contact.objects.filter(match, organization_id=organization_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        ticket_services.add_watchers(actor=actor, number=number, contact_ids=ids)
+        inbound.details = {**inbound.details, "cc_contact_ids": ids}
 
 
 def _is_own_mail(parsed: ParsedEmail) -> bool:
@@ -304,14 +397,17 @@ def _is_own_mail(parsed: ParsedEmail) -> bool:
 def _duplicate_of(inbound: InboundEmail, parsed: ParsedEmail) -> InboundEmail | None:
     earlier = (
         InboundEmail.objects.filter(message_id=parsed.message_id)
-        .exclude(pk=inbound.pk)
         .exclude(outcome__in=[Outcome.QUARANTINED, Outcome.DISCARDED, Outcome.PENDING])
+        .only("pk", "sender", "subject", "ticket_number")
         .order_by("pk")
     )
-    for row in earlier:
+    if inbound.pk is not None:
+        earlier = earlier.exclude(pk=inbound.pk)
+    rows = list(earlier)
+    for row in rows:
         if row.sender == parsed.from_address and row.subject == parsed.subject[:500]:
             return row
-    if earlier.exists():
+    if rows:
         # The same Message-ID on a different message (a broken mailer): give it its own.
         parsed.message_id = synthesize_message_id(bytes(inbound.raw))
         inbound.message_id = parsed.message_id
@@ -322,7 +418,7 @@ def _mark_failing(parsed: ParsedEmail) -> None:
     now = timezone.now()
     for address in parsed.bounced_recipients:
         row, created = FailingAddress.objects.get_or_create(
-            email=address[:254],
+            email=address.strip().lower()[:254],
             defaults={
                 "failing_since": now,
                 "last_report_at": now,
@@ -338,13 +434,12 @@ def _mark_failing(parsed: ParsedEmail) -> None:
 def _rate_limited(inbound: InboundEmail, sender: str) -> bool:
     limit = settings.LINIA_EMAIL_RATE_LIMIT
     since = timezone.now() - RATE_LIMIT_WINDOW
-    recent = (
-        InboundEmail.objects.filter(sender=sender, received_at__gte=since)
-        .exclude(pk=inbound.pk)
-        .exclude(outcome=Outcome.DUPLICATE)
-        .count()
+    recent = InboundEmail.objects.filter(sender=sender, received_at__gte=since).exclude(
+        outcome=Outcome.DUPLICATE
     )
-    return recent >= limit
+    if inbound.pk is not None:
+        recent = recent.exclude(pk=inbound.pk)
+    return recent.count() >= limit
 
 
 def _find_contact(address: str, ticket: Ticket | None) -> Contact | None:
@@ -410,30 +505,50 @@ def _unknown_sender(inbound: InboundEmail, parsed: ParsedEmail) -> Contact | Non
 
 
 def _send_rejection(parsed: ParsedEmail) -> None:
+    """The polite automatic reply to an unknown sender, in the language their message seems
+    to be in (templates email_channel/rejected.*, translated like every notification)."""
+    language = guess_language(parsed)
+    context = {"original_subject": parsed.subject[:200]}
+    with translation.override(language):
+        subject = render_to_string("email_channel/rejected.subject.txt", context)
+        body = render_to_string("email_channel/rejected.txt", context)
     message = EmailMessage(
-        subject=_("Re: %(subject)s") % {"subject": parsed.subject[:200]},
-        body=_(
-            "Hello,\n\nthank you for your message. This address accepts requests only from "
-            "registered clients, so your message was not registered. Please contact your "
-            "service desk by another channel.\n\nThis is an automatic reply."
-        ),
+        subject=" ".join(subject.split()),
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[parsed.from_address],
         headers={
             "Auto-Submitted": "auto-replied",
+            "Content-Language": language,
             "In-Reply-To": parsed.message_id,
             "References": parsed.message_id,
         },
     )
-    message.send()
+    # After commit: a processing failure rolls back and quarantines, and a retry must not
+    # have answered twice.
+    transaction.on_commit(message.send, robust=True)
 
 
 # --- bodies and files ---------------------------------------------------------------------
 
 
 def _notes_and_files(parsed: ParsedEmail) -> tuple[list[str], list[IncomingFile]]:
+    notes, accepted = _accepted_files(parsed)
+    return notes, [
+        IncomingFile(
+            name=attachment.filename,
+            content=ContentFile(attachment.data, name=attachment.filename),
+            size=attachment.size,
+            content_type=attachment.content_type,
+        )
+        for attachment in accepted
+    ]
+
+
+def _accepted_files(parsed: ParsedEmail) -> tuple[list[str], list[ParsedAttachment]]:
+    """The attachments to store, in order, and a note for each one refused."""
     notes: list[str] = []
-    files: list[IncomingFile] = []
+    files: list[ParsedAttachment] = []
     limit = settings.LINIA_MAX_ATTACHMENT_BYTES
     blocked = set(settings.LINIA_BLOCKED_ATTACHMENT_EXTENSIONS)
     for attachment in parsed.attachments:
@@ -462,14 +577,7 @@ def _notes_and_files(parsed: ParsedEmail) -> tuple[list[str], list[IncomingFile]
                 _("The attachment “%(name)s” was refused: too many files.") % {"name": name}
             )
             continue
-        files.append(
-            IncomingFile(
-                name=name,
-                content=ContentFile(attachment.data, name=name),
-                size=attachment.size,
-                content_type=attachment.content_type,
-            )
-        )
+        files.append(attachment)
     if parsed.has_winmail_dat:
         notes.append(
             _(

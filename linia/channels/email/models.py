@@ -161,6 +161,18 @@ class MessageLink(models.Model):
     inbound = models.ForeignKey(
         InboundEmail, on_delete=models.CASCADE, null=True, blank=True, related_name="links"
     )
+    # The ticket message the mail became (None: the ticket's opening description).
+    ticket_message = models.ForeignKey(
+        "tickets.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The mail's HTML, sanitized (parse.sanitize_html), with its inline images still as
+    # `cid:` sources and `inline_images` mapping each content id to its stored attachment id;
+    # the views point them at their own (tenancy-checked) download URL.
+    html = models.TextField(blank=True)
+    inline_images = models.JSONField(default=dict, blank=True)
+    # False when the shown text folded quoted history away: the HTML (which still has it)
+    # is then offered as the formatted original rather than shown in place.
+    html_in_place = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

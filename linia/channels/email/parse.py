@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.message import Message
+from html import escape
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import unquote
 
 import nh3
 
@@ -67,6 +69,7 @@ class ParsedEmail:
     bounce_diagnostic: str = ""
     has_winmail_dat: bool = False
     defects: list[str] = field(default_factory=list)
+    charsets: list[str] = field(default_factory=list)  # declared by the text parts
 
 
 # --- decoding ----------------------------------------------------------------------------
@@ -207,8 +210,40 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def _keep_inline_images_only(tag: str, attribute: str, value: str) -> str | None:
+    # Remote images are trackers (and leak that the desk read the mail): only images the
+    # message carries itself (cid:) stay, to be pointed at their stored attachment.
+    if tag == "img" and attribute == "src" and not value.lower().startswith("cid:"):
+        return None
+    return value
+
+
+_IMAGE_ATTRIBUTES = {"img": {"src", "alt", "width", "height", "title"}}
+
+
 def sanitize_html(html: str) -> str:
-    return nh3.clean(html, tags=nh3.ALLOWED_TAGS - {"img"})
+    """Safe HTML for display: no scripts, styles, forms or remote content; `<img>` only with
+    a `cid:` source (see rewrite_inline_images)."""
+    return nh3.clean(
+        html,
+        attributes={**nh3.ALLOWED_ATTRIBUTES, **_IMAGE_ATTRIBUTES},
+        attribute_filter=_keep_inline_images_only,
+        url_schemes=nh3.ALLOWED_URL_SCHEMES | {"cid"},
+    )
+
+
+_CID_SRC_RE = re.compile(r'src="cid:([^"]*)"', re.IGNORECASE)
+
+
+def rewrite_inline_images(html: str, urls: dict[str, str]) -> str:
+    """Point each `src="cid:…"` of sanitized HTML at `urls[content id]`; an image whose part
+    was not stored (refused, missing) loses its source."""
+
+    def replace(match: re.Match[str]) -> str:
+        url = urls.get(unquote(match.group(1)).strip("<> "))
+        return f'src="{escape(url)}"' if url else 'src=""'
+
+    return _CID_SRC_RE.sub(replace, html)
 
 
 def _part_bytes(part: Message) -> bytes:
@@ -327,6 +362,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
 
     text_parts: list[str] = []
     html_parts: list[str] = []
+    charsets: list[str] = []
     attachments: list[ParsedAttachment] = []
     has_winmail = False
     try:
@@ -355,6 +391,12 @@ def parse_email(raw: bytes) -> ParsedEmail:
         name = _filename(part)
         if ctype in {"text/plain", "text/html"} and disposition != "attachment" and not name:
             (text_parts if ctype == "text/plain" else html_parts).append(_part_text(part))
+            try:
+                charset = part.get_content_charset()
+            except Exception:
+                charset = None
+            if charset:
+                charsets.append(charset.lower())
             continue
         data = _part_bytes(part)
         if not name:
@@ -396,6 +438,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
         "Reply-To",
         "Auto-Submitted",
         "X-Linia-Ticket",
+        "Content-Language",
     ):
         value = _header(message, key)
         if value:
@@ -422,6 +465,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
         bounce_diagnostic=diagnostic,
         has_winmail_dat=has_winmail,
         defects=defects,
+        charsets=charsets,
     )
 
 

@@ -50,6 +50,16 @@ class Organization(models.Model):
     teams = models.ManyToManyField(
         "accounts.Team", related_name="organizations", blank=True, verbose_name=_("served by")
     )
+    # None: the installation's choice (settings.LINIA_LICENSE_REMINDER_TICKETS).
+    license_reminder_tickets = models.BooleanField(
+        _("license reminders as tickets"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Open a service request for the serving team before a license ends "
+            "(empty: the installation's default)."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,9 +4,11 @@ from .assets import create_asset, create_license, update_asset, update_license
 from .invitations import invite_contact
 from .organizations import (
     CARD_FIELDS,
+    SETTING_FIELDS,
     create_contact,
     create_organization,
     set_contact_phones,
+    update_contact,
     update_organization,
 )
 from .reminders import send_license_reminders
@@ -21,6 +23,7 @@ from .vault import (
 
 __all__ = [
     "CARD_FIELDS",
+    "SETTING_FIELDS",
     "SecondFactorRequired",
     "create_asset",
     "create_contact",
@@ -34,6 +37,7 @@ __all__ = [
     "send_license_reminders",
     "set_contact_phones",
     "update_asset",
+    "update_contact",
     "update_credential",
     "update_license",
     "update_organization",

@@ -97,7 +97,7 @@ def update_asset(*, actor: Actor, asset_id: int, **fields: Any) -> Asset:
     return asset
 
 
-LICENSE_FIELDS = ("edition", "seats", "starts_on", "ends_on", "notes")
+LICENSE_FIELDS = ("product", "edition", "seats", "starts_on", "ends_on", "notes")
 
 
 @transaction.atomic
@@ -144,7 +144,10 @@ def update_license(
     _apply(license_, fields, LICENSE_FIELDS)
     if key is not None:
         license_.key = crypto.encrypt(key, purpose=LICENSE_KEY_PURPOSE) if key else None
+    license_.product = license_.product.strip()
     _validate(license_)
+    if license_.starts_on and license_.ends_on and license_.ends_on < license_.starts_on:
+        raise Invalid(_("A license cannot end before it starts."), code="invalid_dates")
     license_.save()
     _set_assignments(license_, asset_ids, contact_ids)
     return license_

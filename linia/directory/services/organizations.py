@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from linia.accounts.models import Team, User, UserRole
+from linia.core.access import Actor
 from linia.core.errors import Invalid, NotFound
 
 from ..models import Contact, ContactPhone, Organization
 from ..phones import normalize_phone
+from ..queries import visible_organizations
 
 
 @transaction.atomic
@@ -52,7 +54,7 @@ def update_organization(
 ) -> Organization:
     """Change an organization; omitted fields stay. `card` sets fields of the client card
     (CARD_FIELDS: legal details, addresses, status, support hours, included hours, rate,
-    covered workstations)."""
+    covered workstations; and SETTING_FIELDS: license reminders as tickets)."""
     organization = Organization.objects.select_for_update().filter(pk=organization_id).first()
     if organization is None:
         raise NotFound(_("Organization not found."))
@@ -183,10 +185,14 @@ CARD_FIELDS = (
 )
 
 
+# Settings of the card that are not part of the import/export columns.
+SETTING_FIELDS = ("license_reminder_tickets",)
+
+
 def _apply_card(organization: Organization, card: dict[str, Any] | None) -> None:
     if not card:
         return
-    unknown = set(card) - set(CARD_FIELDS)
+    unknown = set(card) - set(CARD_FIELDS) - set(SETTING_FIELDS)
     if unknown:
         raise Invalid(_("Unknown field: %(field)s") % {"field": min(unknown)}, code="invalid")
     for field, value in card.items():
@@ -195,3 +201,67 @@ def _apply_card(organization: Organization, card: dict[str, Any] | None) -> None
         organization.full_clean(exclude=["name", "teams"], validate_unique=False)
     except ValidationError as error:
         raise Invalid("; ".join(error.messages), code="invalid") from error
+
+
+@transaction.atomic
+def update_contact(
+    *,
+    actor: Actor,
+    contact_id: int,
+    full_name: str | None = None,
+    email: str | None = None,
+    position: str | None = None,
+    language: str | None = None,
+    is_vip: bool | None = None,
+    is_client_manager: bool | None = None,
+    phones: list[str] | None = None,
+    extra_emails: list[str] | None = None,
+    messengers: dict[str, str] | None = None,
+    notes: str | None = None,
+) -> Contact:
+    """Change a contact of an organization the staff actor serves; omitted fields stay.
+    `phones` replaces the numbers (normalized, the first is the main one). Raises NotFound,
+    Invalid (nothing changes then)."""
+    contact = (
+        Contact.objects.select_for_update()
+        .filter(pk=contact_id, organization__in=visible_organizations(actor))
+        .first()
+        if actor.is_staff
+        else None
+    )
+    if contact is None:
+        raise NotFound(_("Contact not found."))
+    if full_name is not None:
+        if not full_name.strip():
+            raise Invalid(_("A contact needs a name."), code="name_required")
+        contact.full_name = full_name.strip()
+    if email is not None:
+        contact.email = email.strip().lower()
+    if position is not None:
+        contact.position = position
+    if language is not None:
+        if language not in {code for code, _name in settings.LANGUAGES}:
+            raise Invalid(
+                _("Unsupported language: %(language)s") % {"language": language},
+                code="invalid_language",
+            )
+        contact.language = language
+    if is_vip is not None:
+        contact.is_vip = is_vip
+    if is_client_manager is not None:
+        contact.is_client_manager = is_client_manager
+    if extra_emails is not None:
+        contact.extra_emails = [item.strip().lower() for item in extra_emails if item.strip()]
+    if messengers is not None:
+        contact.messengers = {key: value for key, value in messengers.items() if value}
+    if notes is not None:
+        contact.notes = notes
+    try:
+        contact.full_clean(exclude=["organization", "user", "phone"], validate_unique=False)
+    except ValidationError as error:
+        raise Invalid("; ".join(error.messages), code="invalid") from error
+    contact.save()
+    if phones is not None:
+        set_contact_phones(contact_id=contact.pk, phones=phones)
+        contact.refresh_from_db(fields=["phone"])
+    return contact

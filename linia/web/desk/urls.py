@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, directory, email, new_ticket, outbox, queue, tickets
+from .views import attachments, directory, email, kb, new_ticket, outbox, queue, tickets, worklogs
 
 app_name = "desk"
 urlpatterns = [
@@ -37,5 +37,67 @@ urlpatterns = [
         "directory/export/<str:kind>.<str:fmt>",
         directory.export_directory,
         name="export_directory",
+    ),
+    path("tickets/<int:number>/worklogs/", worklogs.log_work, name="log_work"),
+    path(
+        "tickets/<int:number>/worklogs/<int:worklog_id>/delete/",
+        worklogs.delete_worklog,
+        name="delete_worklog",
+    ),
+]
+
+# Knowledge base (issue #6).
+urlpatterns += [
+    path("kb/", kb.kb_list, name="kb"),
+    path("kb/new/", kb.article_new, name="kb_new"),
+    path("kb/preview/", kb.preview, name="kb_preview"),
+    path("kb/categories/", kb.category_create, name="kb_category_create"),
+    path("kb/upkeep/", kb.upkeep, name="kb_upkeep"),
+    path("kb/<int:article_id>/", kb.article_detail, name="kb_article"),
+    path("kb/<int:article_id>/edit/", kb.article_edit, name="kb_edit"),
+    path("kb/<int:article_id>/status/", kb.article_status, name="kb_status"),
+    path("kb/<int:article_id>/review/", kb.article_review, name="kb_review"),
+    path("kb/<int:article_id>/files/", kb.attachment_upload, name="kb_attachment_upload"),
+    path(
+        "kb/<int:article_id>/files/<int:attachment_id>/",
+        kb.attachment_download,
+        name="kb_attachment",
+    ),
+    path("kb/<int:article_id>/revisions/", kb.revisions, name="kb_revisions"),
+    path("kb/<int:article_id>/revisions/<int:number>/", kb.revision_diff, name="kb_revision"),
+    path(
+        "kb/<int:article_id>/revisions/<int:number>/restore/",
+        kb.revision_restore,
+        name="kb_restore",
+    ),
+    path("tickets/<int:number>/kb-panel/", kb.ticket_panel, name="kb_ticket_panel"),
+    path("tickets/<int:number>/kb-panel/use/", kb.ticket_use_article, name="kb_ticket_use"),
+]
+
+# Client cards: editing from the desk (issue #5).
+urlpatterns += [
+    path("organizations/new/", directory.organization_new, name="organization_new"),
+    path(
+        "organizations/<int:organization_id>/edit/",
+        directory.organization_edit,
+        name="organization_edit",
+    ),
+    path(
+        "organizations/<int:organization_id>/contacts/new/",
+        directory.contact_new,
+        name="contact_new",
+    ),
+    path("contacts/<int:contact_id>/edit/", directory.contact_edit, name="contact_edit"),
+    path("contacts/<int:contact_id>/invite/", directory.contact_invite, name="contact_invite"),
+    path("organizations/<int:organization_id>/assets/new/", directory.asset_new, name="asset_new"),
+    path("assets/<int:asset_id>/edit/", directory.asset_edit, name="asset_edit"),
+    path(
+        "organizations/<int:organization_id>/licenses/new/",
+        directory.license_new,
+        name="license_new",
+    ),
+    path("licenses/<int:license_id>/edit/", directory.license_edit, name="license_edit"),
+    path(
+        "credentials/<int:credential_id>/edit/", directory.credential_edit, name="credential_edit"
     ),
 ]

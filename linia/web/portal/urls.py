@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, home, preferences, requests
+from .views import attachments, home, kb, preferences, requests
 
 app_name = "portal"
 urlpatterns = [
@@ -20,4 +20,14 @@ urlpatterns = [
         name="attachment",
     ),
     path("preferences/", preferences.preferences, name="preferences"),
+    path("kb/", kb.kb_index, name="kb"),
+    path("kb/suggest", kb.kb_suggest, name="kb-suggest"),
+    path("kb/categories/<int:category_id>/", kb.kb_category, name="kb-category"),
+    path("kb/<int:article_id>/", kb.kb_article, name="kb-article"),
+    path("kb/<int:article_id>/vote/", kb.kb_vote, name="kb-vote"),
+    path(
+        "kb/<int:article_id>/files/<int:attachment_id>/",
+        kb.kb_file,
+        name="kb-file",
+    ),
 ]

@@ -47,3 +47,31 @@ def test_an_administrator_configures_a_mailbox_with_a_sealed_password(client, wo
     )
     mailbox.refresh_from_db()
     assert (mailbox.host, mailbox.secret("password")) == ("imap2.example.test", "s3cret")
+
+
+def test_key_rotation_reseals_the_mailbox_secrets(db, capsys):
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from linia.core import crypto
+
+    mailbox = Mailbox(name="M365", host="outlook.office365.com", username="support")
+    mailbox.set_secret("password", "app-password")
+    mailbox.set_secret("oauth_client_secret", "client-secret")
+    mailbox.set_secret("oauth_refresh_token", "refresh-token")
+    mailbox.save()
+    Mailbox.objects.create(name="Empty", host="h", username="u")  # no secrets: nothing to do
+    old_key = crypto.configured_key_texts()[0]
+    new_key = crypto.generate_key()
+
+    with override_settings(LINIA_ENCRYPTION_KEYS=[new_key, old_key]):
+        call_command("rotate-encryption-key", "--batch-size", "1")
+        assert ", 3 mailbox secret(s)." in capsys.readouterr().out
+        call_command("rotate-encryption-key")
+        assert ", 0 mailbox secret(s)." in capsys.readouterr().out
+    with override_settings(LINIA_ENCRYPTION_KEYS=[new_key]):  # the old key is gone
+        mailbox.refresh_from_db()
+        assert [
+            mailbox.secret(name)
+            for name in ("password", "oauth_client_secret", "oauth_refresh_token")
+        ] == ["app-password", "client-secret", "refresh-token"]

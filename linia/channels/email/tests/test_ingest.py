@@ -176,22 +176,79 @@ def test_unknown_senders_go_to_the_unsorted_organization(world):
     assert Ticket.objects.get(number=second.number).requester == contact
 
 
-def test_a_mailbox_may_reject_unknown_senders_politely(world, mailoutbox):
+def test_a_mailbox_may_reject_unknown_senders_politely(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     mailbox = Mailbox.objects.create(
         name="Support",
         host="127.0.0.1",
         username="u",
         unknown_sender_policy=UnknownSenderPolicy.REJECT,
     )
-    result = ingest_message(
-        raw=raw_email(sender="x@nowhere.test"), source="imap", mailbox_id=mailbox.pk
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = ingest_message(
+            raw=raw_email(sender="x@nowhere.test"), source="imap", mailbox_id=mailbox.pk
+        )
 
     assert (result.outcome, result.reason) == ("ignored", "unknown sender rejected")
     [reply] = mailoutbox
     assert reply.to == ["x@nowhere.test"]
     assert reply.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert reply.extra_headers["Content-Language"] == "en"
+    assert reply.subject == "Re: VPN does not connect"
+    assert "accepts requests only from registered clients" in reply.body
     assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("headers", "subject", "body", "charset", "language"),
+    [
+        ({"Content-Language": "pl-PL"}, "Hello", "Hello", "utf-8", "pl"),
+        ({"Content-Language": "de"}, "Hallo", "Guten Tag", "utf-8", "en"),
+        ({}, "Не работает", "Добрый день, не работает почта.", "utf-8", "ru"),
+        ({}, "Не працює", "Добрий день, не працює пошта, дякую її.", "utf-8", "uk"),
+        ({}, "Drukarka", "Dzień dobry, drukarka nie działa.", "utf-8", "pl"),
+        ({}, "Hello", "Hello there", "koi8-r", "ru"),
+        ({}, "Hello", "Hello there", "utf-8", "en"),
+    ],
+)
+def test_the_rejection_speaks_the_senders_language(headers, subject, body, charset, language):
+    from email.message import EmailMessage
+
+    from linia.channels.email.language import guess_language
+    from linia.channels.email.parse import parse_email
+
+    message = EmailMessage()
+    message["From"] = "x@nowhere.test"
+    message["Subject"] = subject
+    message.set_content(body, charset=charset)
+    for name, value in headers.items():  # after set_content, which drops Content-* headers
+        message[name] = value
+
+    assert guess_language(parse_email(message.as_bytes())) == language
+
+
+def test_the_rejection_is_rendered_in_the_guessed_language(world, mailoutbox, settings):
+    from django.core.mail import EmailMessage
+    from django.utils import translation
+
+    from linia.channels.email.ingest import _send_rejection
+    from linia.channels.email.parse import parse_email
+
+    seen = []
+    real = translation.override
+
+    def spy(language, *args, **kwargs):
+        seen.append(language)
+        return real(language, *args, **kwargs)
+
+    parsed = parse_email(raw_email(sender="x@nowhere.test", subject="Не працює", body="Дякую її"))
+    with (
+        mock.patch.object(ingest_module.translation, "override", spy),
+        mock.patch.object(EmailMessage, "send"),
+    ):
+        _send_rejection(parsed)
+    assert seen == ["uk"]
 
 
 def test_a_runaway_sender_is_rate_limited(world, settings):

@@ -86,3 +86,21 @@ def test_an_agent_answering_by_mail_adds_an_internal_note(world):
     )
     stray = ingest_message(raw=raw_email(sender="agent_a@example.test"), source="pipe")
     assert (stray.outcome, stray.reason) == ("quarantined", "mail from staff without a ticket")
+
+
+def test_escalation_mail_threads_with_the_ticket(world):
+    from linia.escalation.mail import send_rule_fired_mail
+    from linia.tickets.models import Ticket, TicketEvent
+
+    created = ingest_message(raw=raw_email(message_id="<esc@mail.test>"), source="pipe")
+    ticket = Ticket.objects.get(number=created.number)
+    event = TicketEvent.objects.filter(ticket=ticket).first()
+    assert event is not None
+    mail.outbox.clear()
+
+    send_rule_fired_mail(ticket, event, world.manager)
+
+    [sent] = mail.outbox
+    root = f"<ticket-{ticket.number}@linia.localhost>"
+    assert sent.extra_headers["In-Reply-To"] == "<esc@mail.test>"
+    assert sent.extra_headers["References"] == f"{root} <esc@mail.test>"

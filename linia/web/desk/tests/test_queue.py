@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from linia.directory.tests.factories import actor
 from linia.tickets import services
@@ -120,10 +124,82 @@ def test_queue_pages_keep_the_filters(agent_client, world, settings):
     first = agent_client.get(QUEUE + "?assignee=none")
     html = first.content.decode()
     assert [t.number for t in first.context["tickets"]] == [tickets[4].number, tickets[3].number]
-    assert 'href="?assignee=none&amp;page=2"' in html
-    last = agent_client.get(QUEUE + "?assignee=none&page=3")
+    assert f'href="?assignee=none&amp;after={tickets[3].number}"' in html
+    assert 'rel="prev"' not in html
+    second = agent_client.get(QUEUE + f"?assignee=none&after={tickets[3].number}")
+    assert [t.number for t in second.context["tickets"]] == [tickets[2].number, tickets[1].number]
+    last = agent_client.get(QUEUE + f"?assignee=none&after={tickets[1].number}")
+    html = last.content.decode()
     assert [t.number for t in last.context["tickets"]] == [tickets[0].number]
-    assert "Page 3 of 3" in last.content.decode()
+    assert 'rel="next"' not in html
+    assert f'href="?assignee=none&amp;before={tickets[0].number}"' in html
+    assert "5 tickets" in html
+    back = agent_client.get(QUEUE + f"?assignee=none&before={tickets[0].number}")
+    assert [t.number for t in back.context["tickets"]] == [tickets[2].number, tickets[1].number]
+    # The older link form (page numbers) still works.
+    old = agent_client.get(QUEUE + "?assignee=none&page=3")
+    assert [t.number for t in old.context["tickets"]] == [tickets[0].number]
+
+
+@pytest.mark.parametrize("sort", ["-number", "number", "priority", "-updated", "received", "sla"])
+def test_queue_cursor_pages_walk_every_sort_both_ways(agent_client, world, settings, sort):
+    """Ties in the sort column (priorities, receipt times) are broken by the number, so that
+    walking the cursors forwards and back meets every ticket exactly once, in order."""
+    settings.LINIA_QUEUE_PAGE_SIZE = 3
+    agent = actor(world.agent_a)
+    received = timezone.now() - timedelta(days=1)
+    for index, priority in enumerate(["P1", "P3", "P3", "P2", "P3", "P4", "P1"]):
+        make_ticket(
+            agent,
+            subject=f"Case {index}",
+            priority=priority,
+            organization_id=world.org_a.pk,
+            requester=world.contact_a.pk,
+            received_at=received + timedelta(hours=index // 3),
+        )
+    expected = [
+        t.number for t in agent_client.get(QUEUE + f"?sort={sort}&status=any").context["tickets"]
+    ]
+    settings.LINIA_QUEUE_PAGE_SIZE = 2
+    pages, cursor = [], ""
+    while True:
+        response = agent_client.get(QUEUE + f"?sort={sort}&status=any{cursor}")
+        pages.append([t.number for t in response.context["tickets"]])
+        page = response.context["page"]
+        if not page.next_cursor:
+            break
+        cursor = f"&after={page.next_cursor}"
+    settings.LINIA_QUEUE_PAGE_SIZE = 100
+    everything = [
+        t.number for t in agent_client.get(QUEUE + f"?sort={sort}&status=any").context["tickets"]
+    ]
+    assert [number for numbers in pages for number in numbers] == everything
+    assert everything[:3] == expected
+    settings.LINIA_QUEUE_PAGE_SIZE = 2
+    backwards, cursor = [], f"&before={page.previous_cursor}"
+    while cursor:
+        response = agent_client.get(QUEUE + f"?sort={sort}&status=any{cursor}")
+        backwards.insert(0, [t.number for t in response.context["tickets"]])
+        previous = response.context["page"].previous_cursor
+        cursor = f"&before={previous}" if previous else ""
+    assert [number for numbers in backwards + pages[-1:] for number in numbers] == everything
+
+
+@pytest.mark.parametrize("cursor", ["zzz", "1~2", "P1~", "~", "9" * 40, "2024-13-01~5"])
+def test_queue_ignores_malformed_cursors(agent_client, ticket_a, cursor):
+    response = agent_client.get(QUEUE, {"after": cursor, "sort": "received"})
+    assert response.status_code == 200
+    assert [t.number for t in response.context["tickets"]] == [ticket_a.number]
+
+
+def test_queue_count_stops_at_its_limit(agent_client, world, monkeypatch):
+    from linia.web.desk.views import queue as queue_view
+
+    monkeypatch.setattr(queue_view, "COUNT_LIMIT", 2)
+    for index in range(3):
+        make_ticket(actor(world.requester_a), subject=f"Case {index}")
+    html = agent_client.get(QUEUE).content.decode()
+    assert "more than 2 tickets" in html
 
 
 def test_queue_quick_views_and_filter_options(agent_client, world):

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,13 +21,15 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_POST
 
 from linia.accounts import mfa
+from linia.channels.email.queries import failing_addresses
 from linia.core.access import Actor
-from linia.core.errors import DomainError
+from linia.core.errors import DomainError, NotFound
 from linia.directory import queries, services, transfer
 from linia.sla import queries as sla_queries
 from linia.tickets import queries as ticket_queries
 from linia.tickets.models import Ticket
 
+from .. import directory_forms
 from .base import actor_of, manager_view, staff_view
 
 RECENT_TICKETS = 5
@@ -51,7 +54,7 @@ def _recent_tickets(
 
 def client_card_context(actor: Actor, ticket: Ticket) -> dict[str, Any]:
     """The compact client card beside a ticket, in a fixed number of queries (phones, the
-    named equipment, vault entries, recent tickets)."""
+    named equipment, vault entries, recent tickets, this month's included hours)."""
     phones = list(queries.list_contact_phones_for(actor, ticket.requester_id))
     asset = None
     if ticket.asset_id:
@@ -62,11 +65,17 @@ def client_card_context(actor: Actor, ticket: Ticket) -> dict[str, Any]:
         ]
     )
     return {
+        "card_email_failing": failing_addresses([ticket.requester.email]).get(
+            ticket.requester.email.strip().lower()
+        ),
         "card_phones": phones,
         "card_asset": asset,
         "card_credentials": credentials,
         "card_recent": _recent_tickets(
             actor, ticket.organization_id, limit=RECENT_TICKETS, exclude=ticket.pk
+        ),
+        "card_hours": ticket_queries.included_hours_usage(
+            ticket.organization, timezone.localdate()
         ),
     }
 
@@ -166,6 +175,9 @@ def _organization_page(
     actor = actor_of(request)
     org = queries.get_organization_for(actor, organization_id)
     contacts = list(queries.search_contacts_for(actor, organization_id=org.pk))
+    failing = failing_addresses(contact.email for contact in contacts)
+    for contact in contacts:
+        contact.email_failing = failing.get(contact.email.strip().lower())  # type: ignore[attr-defined]
     return render(
         request,
         "desk/directory/organization.html",
@@ -180,6 +192,7 @@ def _organization_page(
             "recent": _recent_tickets(actor, org.pk, limit=CARD_TICKETS),
             # The SLA part of the contract lives in linia.sla; the card links to it.
             "sla_contract": sla_queries.active_contract(org.pk, timezone.localdate()),
+            "hours": ticket_queries.included_hours_usage(org, timezone.localdate()),
         },
         status=status,
     )
@@ -339,3 +352,366 @@ def export_directory(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="linia-{kind}.{fmt}"'
     return response
+
+
+# --- editing the cards ------------------------------------------------------------------------
+# One page per form (GET shows it, POST saves through one service). A refused save answers 422
+# with the form as typed and the service's message; secrets are never rendered back.
+
+EDIT_TEMPLATE = "desk/directory/edit.html"
+
+
+def _edit_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    title: str,
+    cancel: str,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    return render(
+        request,
+        EDIT_TEMPLATE,
+        {"form": form, "title": title, "cancel": cancel, **extra},
+        status=status,
+    )
+
+
+def _team_choices() -> list[tuple[int, str]]:
+    return [(team.pk, f"L{team.tier} · {team.name}") for team in ticket_queries.list_teams()]
+
+
+@manager_view
+def organization_new(request: HttpRequest) -> HttpResponse:
+    """Managers and administrators add a client."""
+    form = directory_forms.OrganizationForm(
+        request.POST or None, teams=_team_choices(), creating=True
+    )
+    title = _("New organization")
+    cancel = reverse("desk:organizations")
+    if request.method == "POST":
+        if not form.is_valid():
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        data = form.cleaned_data
+        try:
+            org = services.create_organization(
+                name=data["name"],
+                legal_name=data["legal_name"],
+                notes=data["notes"],
+                team_ids=data["teams"],
+                card=form.card(),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        messages.success(request, _("Organization added."))
+        return redirect("desk:organization", organization_id=org.pk)
+    return _edit_page(request, form, title=title, cancel=cancel)
+
+
+@staff_view
+def organization_edit(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """Staff edit the card of a client they serve; only managers change who serves it and
+    whether it is active."""
+    actor = actor_of(request)
+    org = queries.get_organization_for(actor, organization_id)
+    teams = _team_choices() if actor.is_manager else None
+    form = directory_forms.OrganizationForm(
+        request.POST or None,
+        initial=directory_forms.OrganizationForm.initial_for(org),
+        teams=teams,
+    )
+    title = _("Edit %(name)s") % {"name": org.name}
+    cancel = reverse("desk:organization", args=[org.pk])
+    if request.method == "POST":
+        if not form.is_valid():
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        data = form.cleaned_data
+        try:
+            services.update_organization(
+                organization_id=org.pk,
+                name=data["name"],
+                legal_name=data["legal_name"],
+                notes=data["notes"],
+                card=form.card(),
+                team_ids=data["teams"] if teams is not None else None,
+                is_active=data["is_active"] if teams is not None else None,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        messages.success(request, _("Changes saved."))
+        return redirect("desk:organization", organization_id=org.pk)
+    return _edit_page(request, form, title=title, cancel=cancel)
+
+
+@staff_view
+def contact_new(request: HttpRequest, organization_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    org = queries.get_organization_for(actor, organization_id)
+    form = directory_forms.ContactForm(request.POST or None, initial={"language": "en"})
+    title = _("New contact at %(name)s") % {"name": org.name}
+    cancel = reverse("desk:organization", args=[org.pk])
+    if request.method == "POST":
+        if not form.is_valid():
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        data = form.cleaned_data
+        try:
+            services.create_contact(
+                organization_id=org.pk,
+                full_name=data["full_name"],
+                email=data["email"],
+                position=data["position"],
+                language=data["language"],
+                is_vip=data["is_vip"],
+                is_client_manager=data["is_client_manager"],
+                phones=data["phones"],
+                extra_emails=data["extra_emails"],
+                messengers=form.messengers(),
+                notes=data["notes"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        messages.success(request, _("Contact added."))
+        return redirect("desk:organization", organization_id=org.pk)
+    return _edit_page(request, form, title=title, cancel=cancel)
+
+
+@staff_view
+def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    contact = queries.get_contact_for(actor, contact_id)
+    phones = [phone.number for phone in contact.phones.all()]
+    form = directory_forms.ContactForm(
+        request.POST or None, initial=directory_forms.ContactForm.initial_for(contact, phones)
+    )
+    title = _("Edit %(name)s") % {"name": contact.full_name}
+    cancel = reverse("desk:organization", args=[contact.organization_id])
+    extra: dict[str, Any] = {"contact": contact}
+    if request.method == "POST":
+        if not form.is_valid():
+            return _edit_page(request, form, title=title, cancel=cancel, status=422, **extra)
+        data = form.cleaned_data
+        try:
+            services.update_contact(
+                actor=actor,
+                contact_id=contact.pk,
+                full_name=data["full_name"],
+                email=data["email"],
+                position=data["position"],
+                language=data["language"],
+                is_vip=data["is_vip"],
+                is_client_manager=data["is_client_manager"],
+                phones=data["phones"],
+                extra_emails=data["extra_emails"],
+                messengers=form.messengers(),
+                notes=data["notes"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return _edit_page(request, form, title=title, cancel=cancel, status=422, **extra)
+        messages.success(request, _("Changes saved."))
+        return redirect("desk:organization", organization_id=contact.organization_id)
+    return _edit_page(request, form, title=title, cancel=cancel, **extra)
+
+
+@require_POST
+@staff_view
+def contact_invite(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """ "Invite to the portal": an account and an e-mail with a link to set a password. A
+    contact who already has an account is told so; nothing is sent twice."""
+    actor = actor_of(request)
+    contact = queries.get_contact_for(actor, contact_id)
+    try:
+        services.invite_contact(actor=actor, contact_id=contact.pk)
+    except NotFound:
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Invitation sent to %(email)s.") % {"email": contact.email},
+        )
+    return redirect("desk:organization", organization_id=contact.organization_id)
+
+
+def _owner_choices(actor: Actor, organization_id: int) -> list[tuple[int, str]]:
+    return [
+        (contact.pk, contact.full_name)
+        for contact in queries.list_contacts_for(actor, organization_id)
+    ]
+
+
+@staff_view
+def asset_new(request: HttpRequest, organization_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    org = queries.get_organization_for(actor, organization_id)
+    form = directory_forms.AssetForm(
+        request.POST or None, owners=_owner_choices(actor, org.pk), initial={"is_active": True}
+    )
+    title = _("New equipment at %(name)s") % {"name": org.name}
+    cancel = reverse("desk:organization", args=[org.pk])
+    if request.method == "POST":
+        if not form.is_valid():
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        try:
+            item = services.create_asset(
+                actor=actor,
+                organization_id=org.pk,
+                name=form.cleaned_data["name"],
+                **form.changes(),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        messages.success(request, _("Equipment added."))
+        return redirect("desk:asset", asset_id=item.pk)
+    return _edit_page(request, form, title=title, cancel=cancel)
+
+
+@staff_view
+def asset_edit(request: HttpRequest, asset_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    item = queries.get_asset_for(actor, asset_id)
+    form = directory_forms.AssetForm(
+        request.POST or None,
+        owners=_owner_choices(actor, item.organization_id),
+        initial=directory_forms.AssetForm.initial_for(item),
+    )
+    title = _("Edit %(name)s") % {"name": item.name}
+    cancel = reverse("desk:asset", args=[item.pk])
+    if request.method == "POST":
+        if not form.is_valid():
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        try:
+            services.update_asset(
+                actor=actor, asset_id=item.pk, name=form.cleaned_data["name"], **form.changes()
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        messages.success(request, _("Changes saved."))
+        return redirect("desk:asset", asset_id=item.pk)
+    return _edit_page(request, form, title=title, cancel=cancel)
+
+
+def _license_form(
+    request: HttpRequest, actor: Actor, organization_id: int, **kwargs: Any
+) -> directory_forms.LicenseForm:
+    return directory_forms.LicenseForm(
+        request.POST or None,
+        assets=asset_choices(actor, organization_id),
+        contacts=_owner_choices(actor, organization_id),
+        **kwargs,
+    )
+
+
+@sensitive_post_parameters("key")
+@staff_view
+def license_new(request: HttpRequest, organization_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    org = queries.get_organization_for(actor, organization_id)
+    form = _license_form(request, actor, org.pk)
+    title = _("New license of %(name)s") % {"name": org.name}
+    cancel = reverse("desk:organization", args=[org.pk])
+    if request.method == "POST":
+        if not form.is_valid():
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        data = form.cleaned_data
+        try:
+            services.create_license(
+                actor=actor,
+                organization_id=org.pk,
+                product=data["product"],
+                key=data["key"],
+                asset_ids=data["assets"],
+                contact_ids=data["contacts"],
+                edition=data["edition"],
+                seats=data["seats"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                notes=data["notes"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        messages.success(request, _("License added."))
+        return redirect("desk:organization", organization_id=org.pk)
+    return _edit_page(request, form, title=title, cancel=cancel)
+
+
+@sensitive_post_parameters("key")
+@staff_view
+def license_edit(request: HttpRequest, license_id: int) -> HttpResponse:
+    """The key is never shown: empty keeps it, a new one replaces it, a box removes it."""
+    actor = actor_of(request)
+    license_ = queries.get_license_for(actor, license_id)
+    form = _license_form(
+        request,
+        actor,
+        license_.organization_id,
+        has_key=bool(getattr(license_, "key_is_set", False)),
+        initial=directory_forms.LicenseForm.initial_for(license_),
+    )
+    title = _("Edit %(name)s") % {"name": str(license_)}
+    cancel = reverse("desk:organization", args=[license_.organization_id])
+    if request.method == "POST":
+        if not form.is_valid():
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        data = form.cleaned_data
+        try:
+            services.update_license(
+                actor=actor,
+                license_id=license_.pk,
+                key=form.new_key(),
+                asset_ids=data["assets"],
+                contact_ids=data["contacts"],
+                product=data["product"],
+                edition=data["edition"],
+                seats=data["seats"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                notes=data["notes"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        messages.success(request, _("Changes saved."))
+        return redirect("desk:organization", organization_id=license_.organization_id)
+    return _edit_page(request, form, title=title, cancel=cancel)
+
+
+@sensitive_post_parameters("secret")
+@staff_view
+def credential_edit(request: HttpRequest, credential_id: int) -> HttpResponse:
+    """The secret is write-only: empty keeps the stored one."""
+    actor = actor_of(request)
+    credential = queries.get_credential_for(actor, credential_id)
+    form = directory_forms.CredentialEditForm(
+        request.POST or None, initial=directory_forms.CredentialEditForm.initial_for(credential)
+    )
+    title = _("Edit %(name)s") % {"name": credential.name}
+    cancel = reverse("desk:organization", args=[credential.organization_id])
+    if request.method == "POST":
+        if not form.is_valid():
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        data = form.cleaned_data
+        try:
+            services.update_credential(
+                actor=actor,
+                credential_id=credential.pk,
+                name=data["name"],
+                url=data["url"],
+                login=data["login"],
+                secret=data["secret"] or None,
+                notes=data["notes"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+        messages.success(request, _("Changes saved."))
+        return redirect("desk:organization", organization_id=credential.organization_id)
+    return _edit_page(request, form, title=title, cancel=cancel)

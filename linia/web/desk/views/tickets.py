@@ -24,6 +24,7 @@ from linia.core.access import Actor
 from linia.core.errors import DomainError, NotFound
 from linia.tickets import queries, services, sla_clock, workflow
 from linia.tickets.models import Channel, Ticket
+from linia.web.ui.mail import attach_mail_html
 
 from ..forms import (
     AssignForm,
@@ -36,6 +37,7 @@ from ..forms import (
 from ..presenters import timeline_rows
 from .base import HTMX_CONFIG, actor_of, is_htmx, staff_view
 from .directory import asset_choices, client_card_context
+from .worklogs import worklog_context
 
 TEMPLATE = "desk/ticket.html"
 ESCALATION_TIERS = (2, 3)
@@ -108,6 +110,7 @@ def workspace_context(
         "actor": actor,
         "thread": thread,
         "opening_files": opening_files,
+        "opening_html": attach_mail_html(ticket, thread, url_name="desk:attachment"),
         "timeline": timeline,
         "transitions": transitions,
         "reply_form": bound.get("reply") or ReplyForm(),
@@ -122,6 +125,7 @@ def workspace_context(
         "sla": sla_clock.ticket_sla_status(ticket, timezone.now()),
         "htmx_config": HTMX_CONFIG,
         **client_card_context(actor, ticket),
+        **worklog_context(actor, ticket),
     }
 
 

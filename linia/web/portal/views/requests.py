@@ -20,6 +20,7 @@ from linia.directory import queries as directory_queries
 from linia.tickets import queries, services, workflow
 from linia.tickets.models import Channel, Ticket
 from linia.tickets.workflow import TicketStatus
+from linia.web.ui.mail import attach_mail_html
 
 from ..forms import ReplyForm, RequestForm, TransitionForm
 from .base import add_domain_error, client_view, field_for_error
@@ -183,6 +184,7 @@ def _render_detail(
         "ticket": ticket,
         "thread": thread,
         "request_files": request_files,
+        "opening_html": attach_mail_html(ticket, thread, url_name="portal:attachment"),
         "resolution_actions": [a for a in actions if a.action in {"confirm", "reopen"}],
         "other_actions": [a for a in actions if a.action not in {"confirm", "reopen"}],
         "show_resolution": bool(ticket.resolution)

@@ -1,4 +1,4 @@
-"""`linia ingest-email [FILE|-]`: one raw message from a file or standard input (MTA pipe).  # noqa: N999
+"""`linia ingest-email [--mailbox NAME] [FILE|-]`: one raw message from a file or standard input (MTA pipe).  # noqa: N999
 
 Prints one line: created/appended/duplicate <number>, ignored <reason> (exit 0), or
 quarantined <id>: <reason> (exit 1). Exit 75 (EX_TEMPFAIL) when the database is unreachable,
@@ -15,6 +15,7 @@ from django.db import InterfaceError, OperationalError
 
 from linia.channels.email.ingest import ingest_message
 from linia.channels.email.models import Outcome, Source
+from linia.channels.email.queries import mailbox_id_by_name
 
 EX_TEMPFAIL = 75
 
@@ -24,6 +25,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", default="-")
+        parser.add_argument(
+            "--mailbox",
+            default="",
+            help="Name of the mailbox (admin) whose default team, category and unknown-sender "
+            "policy apply.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
@@ -33,7 +40,14 @@ class Command(BaseCommand):
             with open(path, "rb") as handle:
                 raw = handle.read()
         try:
-            result = ingest_message(raw=raw, source=Source.PIPE)
+            mailbox_id = None
+            if options["mailbox"]:
+                mailbox_id = mailbox_id_by_name(options["mailbox"])
+                if mailbox_id is None:
+                    # A configuration error: the MTA keeps the mail until it is fixed.
+                    self.stderr.write(f"no mailbox named {options['mailbox']!r}")
+                    sys.exit(EX_TEMPFAIL)
+            result = ingest_message(raw=raw, source=Source.PIPE, mailbox_id=mailbox_id)
         except (OperationalError, InterfaceError) as error:
             self.stderr.write(f"database unavailable: {error}")
             sys.exit(EX_TEMPFAIL)

@@ -1,5 +1,7 @@
-"""Threading headers for outgoing ticket mail: every message of a ticket refers to one
-stable root Message-ID, so mail clients group them and replies can be matched back."""
+"""Message-ID / References helpers shared by inbound and outbound mail.
+
+Every message Linia sends about a ticket (notifications, escalation mail) refers to one stable
+root Message-ID, so mail clients group them and replies can be matched back to the ticket."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ from collections.abc import Callable
 from django.conf import settings
 
 # Channels that receive mail register here the Message-IDs a ticket received (oldest first),
-# so that notifications refer to the requester's own message; notifications never import
-# the channels (they sit above this app).
+# so that outgoing mail refers to the requester's own message; the senders (notifications,
+# escalation) never import the channels, which sit above them.
 ReferenceProvider = Callable[[int], list[str]]
 _reference_providers: list[ReferenceProvider] = []
 
