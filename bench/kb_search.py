@@ -106,7 +106,9 @@ def _queries(count: int, seed: int) -> list[str]:
         language = textgen.pick_language(rng)
         words = [
             token.text
-            for token in tokens(textgen.subject(rng, language) + " " + textgen.description(rng, language))
+            for token in tokens(
+                textgen.subject(rng, language) + " " + textgen.description(rng, language)
+            )
             if not token.is_stop_word and len(token.text) > 3
         ]
         if not words:
@@ -153,7 +155,11 @@ def _explain(sql_label: str, actor: Any, q: str) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         search_articles(actor, q)
     statement = next(q["sql"] for q in captured.captured_queries if "count(*) OVER" in q["sql"])
-    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    prefix = (
+        "EXPLAIN (ANALYZE, BUFFERS) "
+        if connection.vendor == "postgresql"
+        else "EXPLAIN QUERY PLAN "
+    )
     with connection.cursor() as cursor:
         cursor.execute(prefix + statement)
         plan = [" | ".join(str(part) for part in row) for row in cursor.fetchall()]
@@ -213,9 +219,7 @@ def main() -> None:
             _measure("kb search, manager", queries, lambda q: search_articles(manager_actor, q)),
             _measure("ticket search, requester", queries, lambda q: search_tickets(requester, q)),
             _measure("ticket search, agent", queries, lambda q: search_tickets(agent, q)),
-            _measure(
-                "ticket search, manager", queries, lambda q: search_tickets(manager_actor, q)
-            ),
+            _measure("ticket search, manager", queries, lambda q: search_tickets(manager_actor, q)),
         ],
         "plan_requester": _explain("kb search, requester", requester, queries[0]),
     }

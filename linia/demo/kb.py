@@ -77,7 +77,7 @@ ARTICLES_EN = (
         tags=("printer", "windows"),
         owner="agent1",
         views=57,
-        votes="+++++-+",
+        votes="+++-+",
         body="""\
 When Windows marks a network printer **Offline**, jobs wait in the queue and nothing prints.
 In most cases the printer lost its network connection or changed its address.
@@ -102,7 +102,6 @@ page: the printer's port may need the new address.
         tags=("printer", "paper jam"),
         owner="agent1",
         views=23,
-        votes="+++",
         body="""\
 ## Before you start
 
@@ -154,7 +153,7 @@ Get-Printer | Select-Object Name, PortName, DriverName
         tags=("vpn", "remote work"),
         owner="engineer",
         views=41,
-        votes="++-+",
+        votes="++-",
         body="""\
 You need the company laptop (the VPN certificate lives on it) and a working home internet.
 
@@ -182,7 +181,6 @@ When you register a request, include the error number and a screenshot.
         tags=("outlook", "mailbox", "e-mail"),
         owner="agent1",
         views=29,
-        votes="++",
         body="""\
 A full mailbox stops sending first, then receiving. Free space like this:
 
@@ -203,7 +201,7 @@ ask your manager to approve a larger mailbox and register a request.
         tags=("password", "2fa", "account"),
         owner="agent1",
         views=36,
-        votes="+++-",
+        votes="++",
         body="""\
 ## Forgot your password
 
@@ -230,7 +228,6 @@ We never ask for your password or a code by phone or e-mail.
         tags=("phishing", "security", "e-mail"),
         owner="lead",
         views=15,
-        votes="+++",
         body="""\
 Signs of phishing: urgency (“your account will be blocked today”), a sender address that only
 looks like a known one, a link to a sign-in page, an unexpected invoice or archive.
@@ -301,7 +298,7 @@ update's number (e.g. `KB5034441`) from **Update history**.
         tags=("teams", "zoom", "microphone", "audio"),
         owner="agent1",
         views=21,
-        votes="++-",
+        votes="+--",
         body="""\
 1. Check the mute button on the headset cable and in the meeting.
 2. In Teams: **Settings → Devices**; in Zoom: **Settings → Audio**. Choose your headset as
@@ -321,7 +318,6 @@ it from the phone.
         tags=("backup", "restore", "shared drive"),
         owner="engineer",
         views=14,
-        votes="++",
         body="""\
 Files on the shared drives are backed up every night and kept for **30 days**.
 
@@ -398,8 +394,8 @@ ARTICLES_RU = (
         tags=("принтер", "замятие бумаги"),
         owner="agent2",
         views=34,
-        votes="++++",
         related_ticket="Не печатает принтер в регистратуре",
+        votes="+++",
         body="""\
 Чаще всего это обрывок бумаги в печке (фьюзере) или у задней крышки.
 
@@ -422,7 +418,6 @@ ARTICLES_RU = (
         tags=("пароль", "2fa", "учётная запись"),
         owner="agent2",
         views=27,
-        votes="+++",
         body="""\
 ## Забыли пароль
 
@@ -473,7 +468,6 @@ ARTICLES_RU = (
         tags=("outlook", "почта", "почтовый ящик"),
         owner="agent2",
         views=22,
-        votes="++",
         body="""\
 Когда ящик переполнен, сначала перестают уходить письма, потом — приходить.
 
@@ -494,7 +488,6 @@ ARTICLES_RU = (
         tags=("1с", "бухгалтерия"),
         owner="engineer",
         views=19,
-        votes="+-",
         body="""\
 Ошибка появляется, когда компьютер не видит сервер 1С.
 
@@ -537,7 +530,6 @@ ARTICLES_RU = (
         tags=("wi-fi", "сеть", "ноутбук"),
         owner="agent2",
         views=25,
-        votes="+++-",
         body="""\
 1. Проверьте, что Wi-Fi включён: значок сети в правом нижнем углу или клавиша **Fn + F2**.
 2. Выберите сеть **сотрудников**, а не гостевую: из гостевой сети МИС и принтеры
@@ -573,7 +565,6 @@ ARTICLES_RU = (
         tags=("фишинг", "безопасность", "почта"),
         owner="lead",
         views=17,
-        votes="+++",
         body="""\
 Признаки фишинга:
 
@@ -643,8 +634,8 @@ ARTICLES_UK = (
         tags=("принтер", "черга друку"),
         owner="agent1",
         views=31,
-        votes="+++",
         related_ticket="Принтер на складі не друкує накладні",
+        votes="++",
         body="""\
 1. Перевірте, що принтер увімкнений і на екрані немає помилки (папір, тонер, замяття).
 2. Відкрийте **Параметри → Bluetooth і пристрої → Принтери та сканери**, виберіть принтер →
@@ -664,7 +655,6 @@ ARTICLES_UK = (
         tags=("vpn", "віддалена робота", "сертифікат"),
         owner="agent1",
         views=24,
-        votes="++-",
         related_ticket="Не підключається VPN з дому",
         body="""\
 Ця помилка буває з двох причин: неправильний пароль або прострочений сертифікат ноутбука.
@@ -689,8 +679,8 @@ ARTICLES_UK = (
         tags=("outlook", "календар", "телефон"),
         owner="agent1",
         views=12,
-        votes="++",
         source_ticket="Outlook на телефоні не синхронізує календар",
+        votes="+",
         body="""\
 ## Проблема
 
@@ -715,7 +705,6 @@ ARTICLES_UK = (
         tags=("пароль", "2fa", "обліковий запис"),
         owner="agent1",
         views=20,
-        votes="+++",
         body="""\
 ## Змінити пароль
 
@@ -739,7 +728,6 @@ ARTICLES_UK = (
         tags=("wi-fi", "мережа", "ноутбук"),
         owner="agent1",
         views=15,
-        votes="+-",
         body="""\
 1. Натисніть на мережу правою кнопкою → **Забути** і підключіться знову з паролем.
 2. Перезавантажте ноутбук.
@@ -796,7 +784,6 @@ ARTICLES_UK = (
         tags=("1с", "бухгалтерія", "оновлення"),
         owner="engineer",
         views=9,
-        votes="++",
         body="""\
 Після оновлення платформи 1С перший запуск може тривати до 10 хвилин — не закривайте вікно.
 
@@ -855,7 +842,6 @@ ARTICLES_UK = (
         tags=("резервна копія", "відновлення"),
         owner="engineer",
         views=11,
-        votes="+",
         body="""\
 Файли на мережевих дисках копіюються щоночі й зберігаються **30 днів**.
 
@@ -898,8 +884,8 @@ ARTICLES_PL = (
         tags=("drukarka", "toner"),
         owner="engineer",
         views=26,
-        votes="++++",
         related_ticket="Drukarka w sekretariacie drukuje puste strony",
+        votes="+++",
         body="""\
 1. Wyjmij toner i zdejmij z niego **taśmę zabezpieczającą** — po wymianie często zostaje.
 2. Delikatnie potrząśnij tonerem na boki i włóż go z powrotem do oporu.
@@ -917,7 +903,6 @@ W zgłoszeniu podaj model drukarki i czy strona testowa jest pusta.
         tags=("drukarka", "offline", "windows"),
         owner="agent1",
         views=19,
-        votes="+++",
         body="""\
 1. Sprawdź, czy drukarka jest włączona i nie pokazuje błędu.
 2. Otwórz **Ustawienia → Bluetooth i urządzenia → Drukarki i skanery**, wybierz drukarkę →
@@ -936,8 +921,8 @@ zdjęcie do zgłoszenia.
         tags=("vpn", "praca zdalna"),
         owner="engineer",
         views=17,
-        votes="+---",
         related_ticket="VPN zrywa połączenie co 10 minut",
+        votes="+---",
         body="""\
 Najczęstsza przyczyna to niestabilne Wi-Fi w domu.
 
@@ -958,8 +943,8 @@ zgłoś to i podaj godziny rozłączeń.
         tags=("outlook", "kalendarz", "udostępnianie"),
         owner="agent1",
         views=9,
-        votes="++",
         source_ticket="Jak udostępnić kalendarz asystentce?",
+        votes="++",
         body="""\
 ## Problem
 
@@ -985,7 +970,6 @@ udostępnione**.
         tags=("hasło", "konto", "2fa"),
         owner="agent1",
         views=22,
-        votes="+++",
         body="""\
 Konto blokuje się na **15 minut** po pięciu błędnych próbach logowania — często przez stare
 hasło zapisane w telefonie.
@@ -1006,7 +990,6 @@ hasłem.
         tags=("outlook", "poczta", "skrzynka"),
         owner="agent1",
         views=11,
-        votes="+",
         body="""\
 1. Opróżnij foldery **Elementy usunięte** i **Wiadomości-śmieci**.
 2. Wyszukaj duże wiadomości: wpisz `size:>10MB`, zapisz potrzebne załączniki na dysku
@@ -1041,7 +1024,6 @@ zgłoś problem z numerem błędu z ekranu urządzenia.
         tags=("teams", "mikrofon", "dźwięk"),
         owner="agent1",
         views=8,
-        votes="++",
         body="""\
 1. Sprawdź przycisk wyciszenia na słuchawkach i w spotkaniu.
 2. W Teams: **Ustawienia → Urządzenia** — wybierz słuchawki jako głośnik i mikrofon.
@@ -1057,7 +1039,6 @@ zgłoś problem z numerem błędu z ekranu urządzenia.
         tags=("phishing", "bezpieczeństwo", "poczta"),
         owner="lead",
         views=10,
-        votes="+++",
         body="""\
 Typowe oznaki: pośpiech („konto zostanie zablokowane dzisiaj”), adres nadawcy podobny do
 znanego, link do strony logowania, nieoczekiwana faktura lub archiwum ZIP.
@@ -1156,14 +1137,16 @@ def build_knowledge_base(
     actors = {name: actor_for_user(user) for name, user in users.items()}
     manager = actors["manager"]
     categories: dict[str, KbCategory] = {}
-    for position, spec in enumerate(KB_CATEGORIES):
-        categories[spec.key] = kb_services.create_category(
+    for position, category in enumerate(KB_CATEGORIES):
+        categories[category.key] = kb_services.create_category(
             actor=manager,
-            name=spec.name,
-            parent_id=categories[spec.parent].pk if spec.parent else None,
+            name=category.name,
+            parent_id=categories[category.parent].pk if category.parent else None,
             position=position,
         )
-    subjects = {spec.source_ticket for spec in ARTICLES} | {spec.related_ticket for spec in ARTICLES}
+    subjects = {spec.source_ticket for spec in ARTICLES} | {
+        spec.related_ticket for spec in ARTICLES
+    }
     numbers = dict(
         Ticket.objects.filter(subject__in=subjects - {""}).values_list("subject", "number")
     )

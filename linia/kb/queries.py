@@ -51,9 +51,9 @@ def article_visibility_q(actor: Actor, *, include_unpublished: bool = False) -> 
     if not actor.sees_all_organizations:
         served = actor.served_organization_ids or frozenset()
         condition = ~Q(visibility=Visibility.ORGANIZATIONS) | Q(
-            pk__in=Article.organizations.through.objects.filter(
-                organization_id__in=served
-            ).values("article_id")
+            pk__in=Article.organizations.through.objects.filter(organization_id__in=served).values(
+                "article_id"
+            )
         )
     if not include_unpublished:
         condition &= Q(status=ArticleStatus.PUBLISHED)

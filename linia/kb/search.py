@@ -116,7 +116,8 @@ def search_articles(
 def related_articles(actor: Actor, text: str, *, limit: int = 5) -> list[ArticleHit]:
     """Published articles `actor` may read that share the most words with `text` (a ticket's
     subject and description), for the ticket screen."""
-    groups = query_terms(text)[:RELATED_MAX_WORDS]
+    unique = {frozenset(group): group for group in query_terms(text)}
+    groups = list(unique.values())[:RELATED_MAX_WORDS]
     page = _page(visible_articles(actor), groups, limit=limit, mode=backends.ANY)
     return page.items
 
@@ -136,7 +137,12 @@ def _page(
     )
     if not total and fall_back_to_any and len(groups) > 1:
         ranked, total = ranked_ids(
-            ARTICLES, visible, groups, mode=backends.ANY, limit=limit, offset=offset,
+            ARTICLES,
+            visible,
+            groups,
+            mode=backends.ANY,
+            limit=limit,
+            offset=offset,
             weights=weights,
         )
     terms = frozenset().union(*groups) if groups else frozenset()

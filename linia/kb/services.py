@@ -9,8 +9,8 @@ open suggestions.
 from __future__ import annotations
 
 import mimetypes
-from datetime import datetime, timedelta
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -126,9 +126,7 @@ def _check_organizations(actor: Actor, organization_ids: Iterable[int]) -> list[
         organizations = organizations.filter(pk__in=sorted(actor.served_organization_ids or ()))
     found = set(organizations.values_list("pk", flat=True))
     if found != set(ids):
-        raise Invalid(
-            _("Choose organizations that you serve."), code="organization_not_served"
-        )
+        raise Invalid(_("Choose organizations that you serve."), code="organization_not_served")
     return ids
 
 
@@ -141,7 +139,9 @@ def _check_category(category_id: int | None) -> KbCategory | None:
     return category
 
 
-def _save_revision(article: Article, actor: Actor, *, note: str = "", restored_from: int | None = None) -> None:
+def _save_revision(
+    article: Article, actor: Actor, *, note: str = "", restored_from: int | None = None
+) -> None:
     ArticleRevision.objects.create(
         article=article,
         number=article.revision_number,
@@ -177,11 +177,15 @@ def create_article(
 ) -> Article:
     """A new article with its first revision; linked to the ticket it documents, if any."""
     _require_staff(actor)
+    if actor.user_id is None:  # the system actor writes no articles: an article has an owner
+        raise Invalid(_("An article needs an owner."), code="owner_required")
     article = Article(
         title=_clean_title(title),
         body=_clean_body(body),
         language=_check_choice(language, LANGUAGES, _("language"), "language_unknown"),
-        visibility=_check_choice(visibility, Visibility.values, _("visibility"), "visibility_unknown"),
+        visibility=_check_choice(
+            visibility, Visibility.values, _("visibility"), "visibility_unknown"
+        ),
         category=_check_category(category_id),
         owner_id=actor.user_id,
     )
@@ -196,8 +200,6 @@ def create_article(
         ticket = get_ticket_for(actor, source_ticket_number)
         article.source_ticket = ticket
     _apply_status(article, status)
-    if article.owner_id is None:
-        raise Invalid(_("An article needs an owner."), code="owner_required")
     article.save()
     _set_tags(article, _clean_tags(tags))
     if organizations:
@@ -505,7 +507,6 @@ def add_attachment(*, actor: Actor, article_id: int, file: IncomingFile) -> Arti
     attachment.file.save(name, file.content, save=False)
     attachment.save()
     return attachment
-
 
 
 def mark_review_reminded(*, article_ids: list[int], now: datetime) -> None:

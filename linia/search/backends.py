@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
-from .typos import allowed_distance, distance
+from .typos import MAX_QUERY_WORDS, allowed_distance, distance
 
 # FTS5 ranks by bm25 (smaller is better), PostgreSQL by ts_rank_cd (larger is better); callers
 # only compare ranks of one backend.
@@ -150,7 +150,7 @@ def _has_pg_trgm(cursor: CursorWrapper) -> bool:
 def correct(words: list[str], groups: list[set[str]]) -> list[set[str]]:
     """Short queries: replace each group none of whose terms is in the vocabulary by the
     nearest vocabulary terms (the group stays as it is when nothing is near)."""
-    if len(groups) > 4 or not groups:
+    if len(groups) > MAX_QUERY_WORDS or not groups:
         return groups
     known = known_terms(set().union(*groups))
     corrected: list[set[str]] = []

@@ -18,7 +18,8 @@ from .ddl import FtsTable
 
 
 def _visible_exists(visible: QuerySet[Any], outer_key: str) -> tuple[str, tuple[Any, ...]]:
-    correlated = visible.filter(pk=RawSQL(outer_key, ())).order_by().values("pk")
+    # outer_key is a column reference built here, not input.
+    correlated = visible.filter(pk=RawSQL(outer_key, ())).order_by().values("pk")  # noqa: S611
     sql, params = correlated.query.sql_with_params()
     return f"EXISTS ({sql})", tuple(params)
 

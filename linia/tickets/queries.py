@@ -443,7 +443,7 @@ def keyset_page(
     offset = 0
     if key is None and page.isdigit() and len(page) < 7:
         offset = max(int(page) - 1, 0) * size
-    rows = list(tickets[offset : offset + size + 1])
+    rows = _deferred_rows(tickets, tickets[offset : offset + size + 1])
     more = len(rows) > size
     rows = rows[:size]
     if not forward:
@@ -458,6 +458,16 @@ def keyset_page(
             previous_cursor=first if key or offset else "",
         )
     return TicketPage(rows, next_cursor=last, previous_cursor=first if more else "")
+
+
+def _deferred_rows(tickets: QuerySet[Ticket], window: QuerySet[Ticket]) -> list[Ticket]:
+    """The rows of `window` (a slice of `tickets`) with their related rows, in one query that
+    first picks the page's ids by a narrow scan (an index-only one where an index covers the
+    filters) and only then joins the page's rows to what they show; joining first made the
+    database join every matching row before sorting and cutting (3,600 for "my team")."""
+    page = Ticket.objects.filter(pk__in=window.values("pk")).order_by(*tickets.query.order_by)
+    page.query.select_related = tickets.query.select_related
+    return list(page)
 
 
 def count_up_to(tickets: QuerySet[Ticket], limit: int) -> tuple[int, bool]:

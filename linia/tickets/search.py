@@ -125,9 +125,7 @@ def search_tickets(
 
 def similar_solved_tickets(actor: Actor, ticket: Ticket, *, limit: int = 5) -> list[TicketHit]:
     """Resolved or closed tickets `actor` may see that share words with `ticket`'s subject."""
-    visible = (
-        visible_tickets(actor).filter(status__in=SOLVED_STATUSES).exclude(pk=ticket.pk)
-    )
+    visible = visible_tickets(actor).filter(status__in=SOLVED_STATUSES).exclude(pk=ticket.pk)
     page = _page(actor, visible, query_terms(ticket.subject), limit=limit, mode=backends.ANY)
     return page.items
 

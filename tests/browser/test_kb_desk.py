@@ -69,3 +69,8 @@ def test_editor_preview_and_diff(world, new_page, screenshot):
     page.goto(f"/desk/kb/{article.pk}/revisions/2/")
     expect(page.locator("table.kb-diff ins")).to_have_text("**new** ")
     screenshot(page, "32-desk-kb-diff")
+    page.goto("/desk/kb/?q=vpn")
+    expect(page.locator("#kb-results mark").first).to_have_text("VPN")
+    screenshot(page, "33-desk-kb-list")
+    page.goto(f"/desk/kb/{article.pk}/")
+    screenshot(page, "34-desk-kb-article")

@@ -2,7 +2,9 @@
 visibility matrix itself is in test_kb_tenancy.py)."""
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from linia.directory.tests.factories import actor
 from linia.kb import services
@@ -134,3 +136,21 @@ def test_odd_queries_answer_200(world, api_as, q):
 
     assert response.status_code == 200
     assert response.json()["total"] == len(response.json()["items"])
+
+
+def test_search_query_count_does_not_grow_with_hits(world, api_as):
+    client = api_as(world.requester_a)
+
+    def make(count: int) -> None:
+        for n in range(count):
+            make_article(world.agent_a, f"Scanner {n}", "Scanner driver setup.")
+
+    make(2)
+    client.get(f"{API}/kb/search", {"q": "scanner"})  # the token's first use writes last_used_at
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(f"{API}/kb/search", {"q": "scanner"}).json()["total"] == 2
+    make(8)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(f"{API}/kb/search", {"q": "scanner"}).json()["total"] == 10
+
+    assert len(small.captured_queries) == len(large.captured_queries)

@@ -205,3 +205,34 @@ def test_an_agent_cannot_limit_an_article_to_an_organization_it_does_not_serve(
     assert list(articles["org_a"].organizations.values_list("pk", flat=True)) == [
         shared_world.org_a.pk
     ]
+
+
+READS = [(label, method, path) for label, method, path, body, write in ENDPOINTS if method == "get"]
+
+
+@pytest.mark.parametrize(
+    ("who", "name", "history"),
+    [
+        ("requester_a", "org_a", 403),
+        ("client_manager_a", "public", 403),
+        ("agent_a", "org_a", 200),
+        ("agent_b", "draft", 200),
+    ],
+)
+def test_readers_reach_every_read_endpoint(shared_world, articles, who, name, history):
+    client = client_for(getattr(shared_world, who))
+    article = articles[name]
+
+    statuses = {
+        label: client.get(API + path.format(a=article.pk, f=_file(article))).status_code
+        for label, _method, path in READS
+    }
+
+    assert statuses == {
+        "article": 200,
+        "revisions": history,
+        "revision": history,
+        "links": 200,
+        "files": 200,
+        "download": 200,
+    }

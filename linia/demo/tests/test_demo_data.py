@@ -208,3 +208,80 @@ def test_demo_has_tickets_in_warning_and_in_breach(demo):
     }
     assert states["Подключить второй монитор в кабинете 12"] == "warning"
     assert states["Лаборатория не может отправить результаты анализов"] == "breached"
+
+
+def test_demo_knowledge_base_has_articles_in_every_language(demo):
+    from linia.kb.models import Article, ArticleSearchDocument, KbCategory
+
+    languages = Counter(Article.objects.values_list("language", flat=True))
+    assert set(languages) == {"en", "ru", "uk", "pl"}
+    assert min(languages.values()) >= 10
+    assert Counter(Article.objects.values_list("status", flat=True)) == {
+        "published": Article.objects.count() - 1,
+        "archived": 1,
+    }
+    assert ArticleSearchDocument.objects.count() == Article.objects.count()
+    assert not Article.objects.exclude(revision_number=1).exists()
+    assert Article.objects.filter(visibility="internal").count() >= 3
+    assert sorted(
+        Article.objects.filter(visibility="organizations").values_list(
+            "organizations__name", flat=True
+        )
+    ) == ["Dnipro Cargo", "Nowak & Partners Law Office", "Zdorovye Family Clinic"]
+    paths = {
+        f"{category.parent.name} › {category.name}" if category.parent else category.name
+        for category in KbCategory.objects.select_related("parent")
+    }
+    assert {"Printing & scanning › Printers", "Network & VPN › VPN", "Security"} <= paths
+
+
+def test_demo_knowledge_base_feeds_the_upkeep_lists(demo):
+    from linia.kb import queries as kb_queries
+    from linia.kb.models import ArticleTicketLink
+
+    assert sorted(a.title for a in kb_queries.stale_articles()) == [
+        "L1: checklist before escalating a VPN ticket",
+        "L2: перевірка стану RAID на сервері клієнта",
+    ]
+    assert [a.title for a in kb_queries.most_used_articles(limit=2)] == [
+        "The printer shows “Offline” in Windows",
+        "Connecting to the office VPN from home",
+    ]
+    assert [a.title for a in kb_queries.least_helpful_articles(limit=2)] == [
+        "VPN rozłącza się co kilka minut",
+        "Nobody hears me in Teams or Zoom",
+    ]
+    documented = {
+        (link.article.title, link.ticket.subject, link.ticket.status)
+        for link in ArticleTicketLink.objects.filter(kind="documents").select_related(
+            "article", "ticket"
+        )
+    }
+    assert documented == {
+        (
+            "Outlook на телефоні не синхронізує календар",
+            "Outlook на телефоні не синхронізує календар",
+            "closed",
+        ),
+        (
+            "Jak udostępnić kalendarz w Outlooku asystentce",
+            "Jak udostępnić kalendarz asystentce?",
+            "resolved",
+        ),
+    }
+
+
+def test_demo_knowledge_base_respects_visibility(demo):
+    from linia.directory.access import actor_for_user
+    from linia.kb import queries as kb_queries
+
+    def titles(username: str) -> set[str]:
+        reader = actor_for_user(User.objects.get(username=username))
+        return set(kb_queries.visible_articles(reader).values_list("title", flat=True))
+
+    kasia, olena = titles("kasia"), titles("olena")
+    assert "System informacji prawnej: instalacja na nowym laptopie" in kasia
+    assert "System informacji prawnej: instalacja na nowym laptopie" not in olena
+    assert "Друк накладних на складі в Борисполі" in olena - kasia
+    assert "L2: resetting a stuck print spooler on the terminal server" not in kasia | olena
+    assert "L2: resetting a stuck print spooler on the terminal server" in titles("agent1")

@@ -124,9 +124,9 @@ def test_an_edit_reindexes_the_article(shared_world, articles):
 
     page = search_articles(actor(shared_world.requester_a), "toner")
     assert "public" not in found(page, articles)
-    assert [hit.article for hit in search_articles(actor(shared_world.requester_a), "jam").items] == [
-        article
-    ]
+    assert [
+        hit.article for hit in search_articles(actor(shared_world.requester_a), "jam").items
+    ] == [article]
 
 
 def test_reindex_command_rebuilds_lost_documents(shared_world, articles):

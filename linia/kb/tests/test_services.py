@@ -228,7 +228,7 @@ def test_only_the_owner_or_a_manager_archives(shared_world):
 def test_publishing_a_draft_sets_published_at_once(shared_world):
     agent = actor(shared_world.agent_a)
     article = make_article(shared_world.agent_a, status="draft")
-    assert article.published_at is None
+    assert Article.objects.get(pk=article.pk).published_at is None
 
     services.set_article_status(actor=agent, article_id=article.pk, status="published")
     article.refresh_from_db()
@@ -380,9 +380,10 @@ def test_a_submitted_request_claims_the_requesters_recent_opens(
     with django_capture_on_commit_callbacks(execute=True):
         ticket = make_ticket(anna)
 
-    assert sorted(
-        SuggestionOpen.objects.values_list("user__username", "ticket_id")
-    ) == [("anna", ticket.pk), ("bob", None)]
+    assert sorted(SuggestionOpen.objects.values_list("user__username", "ticket_id")) == [
+        ("anna", ticket.pk),
+        ("bob", None),
+    ]
 
 
 # --- articles and tickets ----------------------------------------------------------------------
@@ -441,9 +442,7 @@ def test_draft_from_a_resolved_ticket_and_the_article_documenting_it(shared_worl
 
     assert draft == {
         "title": "Printer offline",
-        "body": (
-            "## Problem\n\nThe printer says offline.\n\n## Solution\n\nReplaced the toner"
-        ),
+        "body": ("## Problem\n\nThe printer says offline.\n\n## Solution\n\nReplaced the toner"),
         "language": "en",
         "tags": [],
         "source_ticket_number": ticket.number,
@@ -507,3 +506,67 @@ def test_bad_attachments_are_refused_and_nothing_is_stored(
     assert raised.value.message
     assert ArticleAttachment.objects.count() == 0
     assert stored_files() == before
+
+
+# --- imported history ----------------------------------------------------------------------------
+
+
+def test_a_manager_keeps_an_imported_articles_dates_and_views(shared_world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = make_article(shared_world.agent_a)
+    long_ago = timezone.now() - timedelta(days=300)
+
+    services.set_article_history(
+        actor=actor(shared_world.manager),
+        article_id=article.pk,
+        published_at=long_ago,
+        reviewed_at=long_ago,
+        view_count=42,
+    )
+
+    article.refresh_from_db()
+    assert (article.published_at, article.reviewed_at, article.view_count) == (
+        long_ago,
+        long_ago,
+        42,
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "changes", "error"),
+    [
+        ("agent_a", {"view_count": 5}, Forbidden),
+        ("requester_a", {"view_count": 5}, Forbidden),
+        ("manager", {"view_count": -1}, Invalid),
+        ("manager", {"reviewed_days": -3}, Invalid),
+    ],
+)
+def test_set_article_history_refuses_and_changes_nothing(shared_world, who, changes, error):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = make_article(shared_world.agent_a)
+    if "reviewed_days" in changes:
+        changes = {"reviewed_at": timezone.now() - timedelta(days=changes["reviewed_days"])}
+
+    with pytest.raises(error):
+        services.set_article_history(
+            actor=actor(getattr(shared_world, who)), article_id=article.pk, **changes
+        )
+
+    article.refresh_from_db()
+    assert (article.reviewed_at, article.view_count) == (None, 0)
+
+
+def test_the_system_actor_writes_no_articles(shared_world):
+    from linia.core.access import SYSTEM_ACTOR
+
+    with pytest.raises(Invalid) as error:
+        services.create_article(actor=SYSTEM_ACTOR, title="Ownerless")
+
+    assert error.value.code == "owner_required"
+    assert Article.objects.count() == 0

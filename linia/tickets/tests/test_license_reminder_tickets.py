@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from linia.directory import services as directory_services
 from linia.directory.models import LicenseReminder
@@ -89,8 +90,8 @@ def test_an_organization_can_opt_out(world):
 
 
 @override_settings(LINIA_LICENSE_REMINDER_TICKETS=True)
-def test_the_daily_task_opens_tickets(world, monkeypatch):
-    _license(world, ends_on=dt.date.today() + dt.timedelta(days=7))
+def test_the_daily_task_opens_tickets(world):
+    _license(world, ends_on=timezone.localdate() + dt.timedelta(days=7))
     send_license_reminders_task.call_local()
     send_license_reminders_task.call_local()
     assert Ticket.objects.count() == 1

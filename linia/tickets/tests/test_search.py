@@ -92,7 +92,9 @@ def test_inflected_words_and_highlighting(shared_world, tickets):
     assert page.items[0].subject_html == "<mark>Outlook</mark> <mark>crashes</mark> on start"
 
 
-def test_solved_only_and_similar_solved_tickets(shared_world, tickets, django_capture_on_commit_callbacks):
+def test_solved_only_and_similar_solved_tickets(
+    shared_world, tickets, django_capture_on_commit_callbacks
+):
     manager = actor(shared_world.manager)
     with django_capture_on_commit_callbacks(execute=True):
         move_ticket(tickets["b"], "resolved", by=manager)
@@ -104,7 +106,10 @@ def test_solved_only_and_similar_solved_tickets(shared_world, tickets, django_ca
         tickets["colleague"].number,
     }
     similar = similar_solved_tickets(manager, fresh)
-    assert [hit.ticket.number for hit in similar] == [tickets["b"].number, tickets["colleague"].number]
+    assert [hit.ticket.number for hit in similar] == [
+        tickets["b"].number,
+        tickets["colleague"].number,
+    ]
     # An agent of organization A never gets B's solved ticket suggested.
     similar_for_agent = similar_solved_tickets(actor(shared_world.agent_a), fresh)
     assert [hit.ticket.number for hit in similar_for_agent] == [tickets["colleague"].number]

@@ -83,13 +83,14 @@ def test_the_documented_round_trip_on_the_demo(tmp_path: Path):
     assert created.startswith("created ")
     number = int(created.split()[1])
 
-    shown = json.loads(run("shell", "-c", AGENT_REPLIES.replace("NUMBER", str(number))))
+    output = run("shell", "-c", AGENT_REPLIES.replace("NUMBER", str(number)))
+    shown = json.loads(output.splitlines()[-1])  # after the shell's own greeting
 
     assert shown["status"] == 302
     assert shown["listed"] is True
     reply = email.message_from_string(shown["raw"], policy=email.policy.default)
     assert reply["To"] == "olena@dnipro-cargo.example"
-    assert str(reply["Subject"]).startswith(f"[#{number}] ")
+    assert str(reply["Subject"]).strip().startswith(f"[#{number}] ")
     assert reply["In-Reply-To"] == "<printer-1@dnipro-cargo.example>"
     assert str(reply["References"]).split() == [
         f"<ticket-{number}@linia.localhost>",

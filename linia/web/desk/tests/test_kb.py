@@ -181,6 +181,7 @@ def test_search_ranks_and_highlights_including_drafts(agent_client, world):
     assert "paper jam" not in drafts
 
 
+@pytest.mark.slow  # builds 32 articles through the services, each indexed for search
 def test_list_queries_do_not_grow_with_articles(agent_client, world):
     def add(count: int) -> None:
         for number in range(count):
