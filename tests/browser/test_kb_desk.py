@@ -41,7 +41,9 @@ def test_insert_an_article_into_a_reply(world, new_page, screenshot):
     expect(panel).to_contain_text("Clearing a printer paper jam")
     panel.get_by_role("button", name="Insert text").first.click()
     reply = page.locator(".reply-form textarea[name=body]")
-    expect(reply).to_have_value("Clearing a printer paper jam\n\nSteps\nOpen the front tray.\nPull the sheet out.")
+    expect(reply).to_have_value(
+        "Clearing a printer paper jam\n\nSteps\nOpen the front tray.\nPull the sheet out."
+    )
     panel.get_by_role("button", name="Insert link").first.click()
     expect(reply).to_have_value(
         f"Clearing a printer paper jam\n\nSteps\nOpen the front tray.\nPull the sheet out.\n"

@@ -65,8 +65,12 @@ def _attachment_url(attachment: ArticleAttachment) -> str:
 
 
 def _check_tags(value: list[str] | None) -> list[str] | None:
-    if value is not None and any(len(tag) > TAG_LIMIT for tag in value):
+    if value is None:
+        return value
+    if any(len(tag) > TAG_LIMIT for tag in value):
         raise ValueError(_("A tag has at most %(limit)d characters") % {"limit": TAG_LIMIT})
+    if any("\x00" in tag for tag in value):
+        raise ValueError(_("NUL characters are not allowed"))
     return value
 
 

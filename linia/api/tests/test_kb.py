@@ -257,6 +257,7 @@ VALID = {"title": "A title", "body": "Text", "language": "en", "visibility": "pu
         ("unknown category", {"category": 999_999}, "category_unknown", "category"),
         ("unknown field", {"colour": "red"}, "invalid", "colour"),
         ("NUL in body", {"body": "a\x00b"}, "invalid", "NUL"),
+        ("NUL in a tag", {"tags": ["a\x00b"]}, "invalid", "NUL"),
     ],
 )
 def test_invalid_articles_are_refused(world, api_as, _case, changes, code, in_message):

@@ -582,6 +582,29 @@ def test_document_an_open_ticket_is_refused(agent_client, world):
     assert Article.objects.count() == 0
 
 
+def test_document_a_ticket_reopened_meanwhile_is_refused(agent_client, world):
+    ticket = make_ticket(actor(world.requester_a))
+    body = "The solution I wrote"
+    response = agent_client.post(
+        "/desk/kb/new/", _form(body=body, source_ticket_number=ticket.number)
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Only a resolved or closed ticket can be documented" in html
+    assert body in html
+    assert Article.objects.count() == 0
+    assert ArticleTicketLink.objects.count() == 0
+
+
+def test_mark_reviewed_goes_back_only_to_this_site(agent_client, world):
+    article = make_article(world.agent_a)
+    path = f"/desk/kb/{article.pk}/review/"
+    response = agent_client.post(path, {"next": "/desk/kb/upkeep/"})
+    assert response["Location"] == "/desk/kb/upkeep/"
+    response = agent_client.post(path, {"next": "https://evil.example/"})
+    assert response["Location"] == f"/desk/kb/{article.pk}/"
+
+
 def test_document_a_ticket_of_another_organization_is_404(agent_client, world):
     ticket = make_ticket_in(
         "resolved", requester=actor(world.requester_b), manager=actor(world.manager)
@@ -636,6 +659,22 @@ def test_panel_shows_linked_related_and_similar(agent_client, world):
     assert "Document this solution" not in html
 
 
+def test_panel_queries_do_not_grow_with_articles(agent_client, world, ticket_a):
+    def add(count: int) -> None:
+        for number in range(count):
+            article = make_article(world.agent_a, title=f"Printer jam {number}", tags=["printer"])
+            kb_services.link_article_to_ticket(
+                actor=actor(world.agent_a), article_id=article.pk, number=ticket_a.number
+            )
+            make_article(world.engineer_a, title=f"Paper jam light {number}", visibility="public")
+
+    path = f"/desk/tickets/{ticket_a.number}/kb-panel/"
+    add(1)
+    few = count_queries(agent_client, path, **HTMX)
+    add(6)
+    assert count_queries(agent_client, path, **HTMX) == few
+
+
 def test_panel_offers_document_this_solution_on_a_solved_ticket(agent_client, world):
     ticket = make_ticket_in(
         "closed", requester=actor(world.requester_a), manager=actor(world.manager)
@@ -655,6 +694,11 @@ def test_panel_search(agent_client, world):
     assert "VPN client settings" in html
     assert "VPN draft" not in html  # a reply only gets published articles
     assert "Insert text" in html
+    cleared = agent_client.get(
+        f"/desk/tickets/{ticket.number}/kb-panel/?q=", **HTMX
+    ).content.decode()
+    assert 'id="kb-panel-found"' in cleared
+    assert "Related articles" not in cleared
 
 
 def test_panel_of_another_organizations_ticket_is_404(agent_client, world, ticket_b):

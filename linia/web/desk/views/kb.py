@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -96,12 +97,13 @@ def _attachment_resolver(article: Article | None) -> Callable[[str], str | None]
         attachment.name: attachment.pk
         for attachment in article.attachments.only("id", "name").order_by("id")
     }
+    return _resolver(article.pk, files)
 
+
+def _resolver(article_id: int, files: dict[str, int]) -> Callable[[str], str | None]:
     def resolve(name: str) -> str | None:
         pk = files.get(name)
-        if pk is None:
-            return None
-        return reverse("desk:kb_attachment", args=[article.pk, pk])
+        return reverse("desk:kb_attachment", args=[article_id, pk]) if pk else None
 
     return resolve
 
@@ -205,12 +207,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
 
 def _article_context(request: HttpRequest, actor: Actor, article: Article) -> dict[str, Any]:
     attachments = list(article.attachments.select_related("uploaded_by").order_by("name", "id"))
-    files = {attachment.name: attachment.pk for attachment in attachments}
-
-    def resolve(name: str) -> str | None:
-        pk = files.get(name)
-        return reverse("desk:kb_attachment", args=[article.pk, pk]) if pk else None
-
+    resolve = _resolver(article.pk, {attachment.name: attachment.pk for attachment in attachments})
     may_manage = actor.is_manager or article.owner_id == actor.user_id
     return {
         "article": article,
@@ -271,7 +268,12 @@ def article_review(request: HttpRequest, article_id: int) -> HttpResponse:
     except DomainError as error:
         return _refuse(request, error, article_id)
     messages.success(request, _("Marked as reviewed."))
-    return redirect(request.POST.get("next") or reverse("desk:kb_article", args=[article_id]))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("desk:kb_article", args=[article_id])
+    return redirect(target)
 
 
 @require_POST
@@ -388,6 +390,21 @@ def article_new(request: HttpRequest) -> HttpResponse:
             source_ticket=source_ticket,
         )
     form = _article_form(actor, request.POST, initial={})
+    if source_ticket is not None:
+        try:  # the ticket may have been reopened since the editor was opened
+            services.draft_from_ticket(actor=actor, number=source_ticket.number)
+        except NotFound:
+            raise
+        except DomainError as error:
+            form.is_valid()
+            return _editor(
+                request,
+                form,
+                article=None,
+                error=error.message,
+                status=error.http_status,
+                source_ticket=source_ticket,
+            )
     if not form.is_valid():
         return _editor(
             request,
@@ -620,13 +637,14 @@ def ticket_panel(request: HttpRequest, number: int) -> HttpResponse:
     tickets, a small search, and "document this solution"."""
     actor = actor_of(request)
     ticket = ticket_queries.get_ticket_for(actor, number)
-    q = request.GET.get("q", "").strip()[:200]
-    links = list(queries.articles_linked_to_ticket(actor, ticket.pk))
-    linked_ids = {link.article_id for link in links}
-    if q:
-        found = [hit.article for hit in search_articles(actor, q, limit=PANEL_ITEMS).items]
+    if "q" in request.GET:  # the panel's own search box: only its results
+        q = request.GET["q"].strip()[:200]
+        hits = search_articles(actor, q, limit=PANEL_ITEMS).items if q else []
+        found = [hit.article for hit in hits]
         context: dict[str, Any] = {"ticket": ticket, "q": q, "found": _insertable(request, found)}
         return render(request, "desk/kb/_ticket_panel.html#found", context)
+    links = list(queries.articles_linked_to_ticket(actor, ticket.pk))
+    linked_ids = {link.article_id for link in links}
     related = [
         hit.article
         for hit in related_articles(

@@ -216,3 +216,25 @@ def test_faq_search_without_results_offers_a_request(client, world, kb):
     body = client.get(FAQ, {"q": "zzzqqq"}).content.decode()
     assert "No article matches your search." in body
     assert reverse("portal:request-create") in body
+
+
+def test_search_and_suggestion_query_counts_are_flat(
+    client, world, kb, django_assert_max_num_queries
+):
+    client.force_login(world.requester_a)
+    client.get(FAQ, {"q": "printer"})
+    with django_assert_max_num_queries(14) as search_small:
+        client.get(FAQ, {"q": "printer"})
+    with django_assert_max_num_queries(10) as suggest_small:
+        client.get(SUGGEST, {"q": "printer"})
+    for number in range(12):
+        services.create_article(
+            actor=actor(world.admin),
+            title=f"Printer tip {number}",
+            visibility="public",
+            status="published",
+        )
+    with django_assert_max_num_queries(len(search_small.captured_queries)):
+        client.get(FAQ, {"q": "printer"})
+    with django_assert_max_num_queries(len(suggest_small.captured_queries)):
+        client.get(SUGGEST, {"q": "printer"})
