@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Article, ArticleRevision, KbCategory, Tag
 
@@ -35,5 +36,5 @@ class ArticleAdmin(admin.ModelAdmin):
     raw_id_fields = ("owner",)
     inlines = [RevisionInline]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

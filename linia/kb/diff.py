@@ -59,8 +59,12 @@ def diff_texts(old: str, new: str, *, context: int = 3) -> list[DiffLine]:
                 lines.append(
                     DiffLine("changed", old_parts, new_parts, i1 + offset + 1, j1 + offset + 1)
                 )
-            for index in range(i1 + pairs, i2):
-                lines.append(DiffLine("removed", old=[Segment(a[index], True)], old_number=index + 1))
-            for index in range(j1 + pairs, j2):
-                lines.append(DiffLine("added", new=[Segment(b[index], True)], new_number=index + 1))
+            lines.extend(
+                DiffLine("removed", old=[Segment(a[index], True)], old_number=index + 1)
+                for index in range(i1 + pairs, i2)
+            )
+            lines.extend(
+                DiffLine("added", new=[Segment(b[index], True)], new_number=index + 1)
+                for index in range(j1 + pairs, j2)
+            )
     return lines

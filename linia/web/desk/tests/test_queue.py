@@ -176,7 +176,8 @@ def test_queue_cursor_pages_walk_every_sort_both_ways(agent_client, world, setti
     assert [number for numbers in pages for number in numbers] == everything
     assert everything[:3] == expected
     settings.LINIA_QUEUE_PAGE_SIZE = 2
-    backwards, cursor = [], f"&before={page.previous_cursor}"
+    backwards: list[list[int]] = []
+    cursor = f"&before={page.previous_cursor}"
     while cursor:
         response = agent_client.get(QUEUE + f"?sort={sort}&status=any{cursor}")
         backwards.insert(0, [t.number for t in response.context["tickets"]])
