@@ -310,7 +310,7 @@ def included_hours_usage(organization: Organization, month: dt.date) -> HoursUsa
 
 # --- keyset pages (issue 7: lists that stay fast at a million tickets) ------------------------
 # Appended as one block so that parallel edits of this file stay apart; hence the late imports.
-from datetime import datetime  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
 
 # Per sort: the leading column (None: the number alone) and whether it runs descending; the
 # number breaks ties in the direction of QUEUE_SORTS. `resolution_due` is the one nullable
@@ -340,12 +340,16 @@ class TicketPage:
 
 def ticket_cursor(ticket: Ticket, sort: str) -> str:
     """The stable cursor of `ticket` in a list sorted by `sort`: its number, prefixed by the
-    sort column's value ("P3~1042", "2026-11-02T09:15:00+00:00~1042", "~1042" for no value)."""
+    sort column's value ("P3~1042", "2026-11-02T09:15:00Z~1042", "~1042" for no value)."""
     column = _KEYS.get(sort, _KEYS["-number"])[0]
     if column is None:
         return str(ticket.number)
     value = getattr(ticket, column)
-    text = value.isoformat() if isinstance(value, datetime) else str(value or "")
+    if isinstance(value, datetime):
+        # UTC with "Z": a cursor pasted into a URL by hand has no "+" to turn into a space.
+        text = value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    else:
+        text = str(value or "")
     return f"{text}~{ticket.number}"
 
 

@@ -163,7 +163,7 @@ def _run(inbound: InboundEmail, raw: bytes) -> IngestResult:
                 Outcome.CREATED,
                 Outcome.APPENDED,
             }:
-                _link(inbound, parsed, result)
+                _link(inbound, parsed, result, result.ticket_number)
             return replace(result, inbound_id=inbound.pk)
     except (OperationalError, InterfaceError):
         raise
@@ -183,12 +183,12 @@ def _run(inbound: InboundEmail, raw: bytes) -> IngestResult:
     return IngestResult(Outcome.QUARANTINED, None, reason, inbound.pk)
 
 
-def _link(inbound: InboundEmail, parsed: ParsedEmail, result: IngestResult) -> None:
+def _link(inbound: InboundEmail, parsed: ParsedEmail, result: IngestResult, number: int) -> None:
     """Record the Message-ID for threading and, for mail that became the ticket's opening or
     a reply, its sanitized HTML for display."""
     link = MessageLink(
         message_id=inbound.message_id,
-        ticket_number=result.ticket_number,
+        ticket_number=number,
         inbound=inbound,
         ticket_message_id=result.message_pk,
     )
@@ -198,18 +198,18 @@ def _link(inbound: InboundEmail, parsed: ParsedEmail, result: IngestResult) -> N
         if result.outcome == Outcome.APPENDED:
             link.html_in_place = not split_reply(parsed.text)[1]
         if "cid:" in parsed.html:
-            link.inline_images = _inline_image_ids(parsed, result)
+            link.inline_images = _inline_image_ids(parsed, number, result.message_pk)
     link.save(force_insert=True)
 
 
-def _inline_image_ids(parsed: ParsedEmail, result: IngestResult) -> dict[str, int]:
+def _inline_image_ids(parsed: ParsedEmail, number: int, message_pk: int | None) -> dict[str, int]:
     """Content id → attachment id of the images the message carries. The files were stored
     in the order `_accepted_files` lists them, so the attachment rows line up with it."""
-    stored = Attachment.objects.filter(ticket__number=result.ticket_number)
-    if result.message_pk is None:
+    stored = Attachment.objects.filter(ticket__number=number)
+    if message_pk is None:
         stored = stored.filter(message__isnull=True)
     else:
-        stored = stored.filter(message_id=result.message_pk)
+        stored = stored.filter(message_id=message_pk)
     accepted = _accepted_files(parsed)[1]
     ids = stored.order_by("pk").values_list("pk", flat=True)
     return {
@@ -240,7 +240,7 @@ def _finish(inbound: InboundEmail, result: IngestResult) -> None:
     inbound.reason = result.reason
     inbound.processed_at = timezone.now()
     inbound.attempts += 1
-    if inbound.pk is None:
+    if inbound._state.adding:
         inbound.save(force_insert=True)
         return
     inbound.save(

@@ -41,7 +41,8 @@ def _html_email(
         "<script>alert(1)</script>",
         subtype="html",
     )
-    html_part = message.get_payload()[1]
+    html_part = message.get_body(preferencelist=("html",))
+    assert isinstance(html_part, EmailMessage)
     html_part.add_related(PIXEL, "image", "png", cid="<shot@mail>", filename="shot.png")
     return message.as_bytes()
 
