@@ -130,6 +130,20 @@ def _check_organizations(actor: Actor, organization_ids: Iterable[int]) -> list[
     return ids
 
 
+def _merge_organizations(
+    actor: Actor, article: Article, organization_ids: Iterable[int]
+) -> list[int]:
+    """The article's new organizations: an agent adds and removes only organizations they
+    serve; the others already on the article stay (they cannot even see those)."""
+    wanted = {int(pk) for pk in organization_ids}
+    current = set(article.organizations.values_list("pk", flat=True))
+    if actor.sees_all_organizations:
+        return sorted(_check_organizations(actor, wanted))
+    served = actor.served_organization_ids or frozenset()
+    _check_organizations(actor, wanted - current)
+    return sorted((wanted & served) | (current - served))
+
+
 def _check_category(category_id: int | None) -> KbCategory | None:
     if category_id is None:
         return None
@@ -269,7 +283,7 @@ def update_article(
         _check_status_change(actor, article, status)
         _apply_status(article, status)
     if organization_ids is not None:
-        article.organizations.set(_check_organizations(actor, organization_ids))
+        article.organizations.set(_merge_organizations(actor, article, organization_ids))
     if article.visibility == Visibility.ORGANIZATIONS and not article.organizations.exists():
         raise Invalid(
             _("Choose at least one organization for an article limited to organizations."),

@@ -353,13 +353,18 @@ def ticket_cursor(ticket: Ticket, sort: str) -> str:
     return f"{text}~{ticket.number}"
 
 
+def _is_number(text: str) -> bool:
+    # ASCII only: str.isdigit() accepts "²", which int() refuses.
+    return text.isascii() and text.isdigit()
+
+
 def _parse_cursor(cursor: str, column: str | None) -> tuple[object, int] | None:
     """(column value, number) of a cursor; None when it is malformed (the list then starts
     from its first page, as with any other malformed filter)."""
     if not cursor or len(cursor) > CURSOR_MAX_LENGTH:
         return None
     value_text, _sep, number_text = cursor.rpartition("~")
-    if not number_text.isdigit() or len(number_text) > 18 or (column is None and _sep):
+    if not _is_number(number_text) or len(number_text) > 18 or (column is None and _sep):
         return None
     number = int(number_text)
     if column is None:
@@ -445,7 +450,7 @@ def keyset_page(
     if not forward:
         tickets = tickets.order_by(*_reversed_order(sort))
     offset = 0
-    if key is None and page.isdigit() and len(page) < 7:
+    if key is None and _is_number(page) and len(page) < 7:
         offset = max(int(page) - 1, 0) * size
     rows = _deferred_rows(tickets, tickets[offset : offset + size + 1])
     more = len(rows) > size

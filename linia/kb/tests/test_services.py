@@ -298,6 +298,28 @@ def test_an_agent_limits_an_article_only_to_organizations_they_serve(shared_worl
     assert both.organizations.count() == 2
 
 
+def test_an_agent_editing_organizations_keeps_those_they_do_not_serve(shared_world):
+    both = make_article(
+        shared_world.manager,
+        visibility="organizations",
+        organization_ids=[shared_world.org_a.pk, shared_world.org_b.pk],
+    )
+    # agent_a serves only Acme: sending just Acme must not drop Globex, which they cannot see.
+    services.update_article(
+        actor=actor(shared_world.agent_a),
+        article_id=both.pk,
+        organization_ids=[shared_world.org_a.pk],
+    )
+    assert sorted(both.organizations.values_list("name", flat=True)) == ["Acme", "Globex"]
+    # Sending back what the API showed them (both ids) is no attempt to add Globex either.
+    services.update_article(
+        actor=actor(shared_world.agent_a),
+        article_id=both.pk,
+        organization_ids=[shared_world.org_a.pk, shared_world.org_b.pk],
+    )
+    assert both.organizations.count() == 2
+
+
 def test_unknown_organization_is_refused(shared_world):
     with pytest.raises(Invalid):
         make_article(shared_world.manager, visibility="organizations", organization_ids=[999_999])

@@ -187,11 +187,15 @@ def test_queue_cursor_pages_walk_every_sort_both_ways(agent_client, world, setti
     assert [number for numbers in backwards + pages[-1:] for number in numbers] == everything
 
 
-@pytest.mark.parametrize("cursor", ["zzz", "1~2", "P1~", "~", "9" * 40, "2024-13-01~5"])
+@pytest.mark.parametrize(
+    "cursor", ["zzz", "1~2", "P1~", "~", "9" * 40, "2024-13-01~5", "²", "2024-01-01~²"]
+)
 def test_queue_ignores_malformed_cursors(agent_client, ticket_a, cursor):
-    response = agent_client.get(QUEUE, {"after": cursor, "sort": "received"})
-    assert response.status_code == 200
-    assert [t.number for t in response.context["tickets"]] == [ticket_a.number]
+    for sort in ("received", "-number"):
+        response = agent_client.get(QUEUE, {"after": cursor, "before": cursor, "sort": sort})
+        assert response.status_code == 200
+        assert [t.number for t in response.context["tickets"]] == [ticket_a.number]
+    assert agent_client.get(QUEUE, {"page": cursor}).status_code == 200
 
 
 def test_queue_count_stops_at_its_limit(agent_client, world, monkeypatch):
