@@ -107,7 +107,7 @@ def ingest_message(
     `mailbox` (read once per poll) rather than its id, which costs a query per message.
     """
     if mailbox is None and mailbox_id is not None:
-        mailbox = Mailbox.objects.get(pk=mailbox_id)
+        mailbox = Mailbox.objects.filter(pk=mailbox_id).first()  # deleted meanwhile: none
     inbound = InboundEmail(
         raw=raw,
         raw_sha256=hashlib.sha256(raw).hexdigest(),
