@@ -71,10 +71,13 @@ def main() -> None:
 
     from linia.accounts.services import create_team
     from linia.channels.email.ingest import ingest_message
+    from linia.core.access import SYSTEM_ACTOR
     from linia.directory import services as directory
 
     team = create_team(name="L1", tier=1, serves_all_organizations=True)
-    organization = directory.create_organization(name="Bench client", team_ids=[team.pk])
+    organization = directory.create_organization(
+        actor=SYSTEM_ACTOR, name="Bench client", team_ids=[team.pk]
+    )
     senders = [
         directory.create_contact(
             organization_id=organization.pk, full_name=f"User {n}", email=f"user{n}@client.test"

@@ -19,7 +19,7 @@ from linia.accounts import services as account_services
 from linia.accounts.models import Team, User, UserRole
 from linia.channels.email import services as email_services
 from linia.channels.email.models import Mailbox, Security
-from linia.core.access import Actor
+from linia.core.access import SYSTEM_ACTOR, Actor
 from linia.core.errors import Conflict
 from linia.directory import services as directory_services
 from linia.directory.access import actor_for_user
@@ -116,6 +116,7 @@ def load_demo() -> DemoSummary:
     }
     organizations = {
         spec.key: directory_services.create_organization(
+            actor=SYSTEM_ACTOR,
             name=spec.name,
             legal_name=spec.legal_name,
             notes=spec.notes,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from linia.accounts.models import User
+from linia.core.access import SYSTEM_ACTOR
 from linia.directory import services as directory_services
 from linia.directory.access import actor_for_user
 from linia.directory.models import Contact, Organization
@@ -186,7 +187,9 @@ def build_cards(
         organization = organizations.get(key)
         if organization is None:
             continue
-        directory_services.update_organization(organization_id=organization.pk, card=spec["card"])
+        directory_services.update_organization(
+            actor=SYSTEM_ACTOR, organization_id=organization.pk, card=spec["card"]
+        )
         assets = {}
         for item in spec["assets"]:
             fields = {k: v for k, v in item.items() if k not in {"name", "owner", "warranty_end"}}

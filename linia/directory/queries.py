@@ -134,10 +134,14 @@ def get_credential_for(actor: Actor, credential_id: int) -> Credential:
 
 
 def list_reveals_for(
-    actor: Actor, *, organization_id: int | None = None, credential_id: int | None = None
+    actor: Actor,
+    *,
+    organization_id: int | None = None,
+    credential_id: int | None = None,
+    license_id: int | None = None,
 ) -> QuerySet[CredentialReveal]:
-    """The vault's audit log, newest first: managers and administrators only (empty for
-    everyone else)."""
+    """The audit log of revealed secrets (vault entries and license keys), newest first:
+    managers and administrators only (empty for everyone else)."""
     if not actor.is_manager:
         return CredentialReveal.objects.none()
     reveals = CredentialReveal.objects.all()
@@ -145,10 +149,11 @@ def list_reveals_for(
         reveals = reveals.filter(organization_id=organization_id)
     if credential_id is not None:
         reveals = reveals.filter(credential_id=credential_id)
+    if license_id is not None:
+        reveals = reveals.filter(license_id=license_id)
     return (
-        reveals.select_related("organization", "user")
-        .defer("credential__secret")
-        .select_related("credential")
+        reveals.select_related("organization", "user", "credential", "license")
+        .defer("credential__secret", "license__key")
         .order_by("-revealed_at", "-id")
     )
 

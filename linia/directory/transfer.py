@@ -248,6 +248,7 @@ def _import_organization(actor: Actor, row: dict[str, str]) -> tuple[str, str]:
     existing = Organization.objects.filter(name__iexact=name).first() if name else None
     if existing is not None:
         organization_services.update_organization(
+            actor=actor,
             organization_id=existing.pk,
             legal_name=row.get("legal_name") if "legal_name" in row else None,
             notes=row.get("notes") if "notes" in row else None,
@@ -255,7 +256,11 @@ def _import_organization(actor: Actor, row: dict[str, str]) -> tuple[str, str]:
         )
         return "update", existing.name
     organization = organization_services.create_organization(
-        name=name, legal_name=row.get("legal_name", ""), notes=row.get("notes", ""), card=card
+        actor=actor,
+        name=name,
+        legal_name=row.get("legal_name", ""),
+        notes=row.get("notes", ""),
+        card=card,
     )
     return "create", organization.name
 

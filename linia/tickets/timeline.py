@@ -46,7 +46,7 @@ def record_event(
         payload=payload or {},
         is_internal=is_internal,
     )
-    transaction.on_commit(partial(dispatch_event, row.pk), robust=True)
+    transaction.on_commit(partial(dispatch_event, row.pk, kind), robust=True)
     return row
 
 
@@ -56,14 +56,17 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def dispatch_event(event_id: int) -> None:
-    """Enqueue one task per handler of the event's kind, then mark the row dispatched."""
+def dispatch_event(event_id: int, kind: str | None = None) -> None:
+    """Enqueue one task per handler of the event's kind, then mark the row dispatched.
+
+    `kind` is known when dispatching right after commit; redelivery reads it from the row."""
     from .tasks import run_event_handler_task
 
-    row = TicketEvent.objects.filter(pk=event_id).only("id", "kind").first()
-    if row is None:
-        return
-    for handler in handlers_for(row.kind):
+    if kind is None:
+        kind = TicketEvent.objects.filter(pk=event_id).values_list("kind", flat=True).first()
+        if kind is None:
+            return
+    for handler in handlers_for(kind):
         run_event_handler_task(event_id, handler.name)
     TicketEvent.objects.filter(pk=event_id, dispatched_at__isnull=True).update(
         dispatched_at=timezone.now()

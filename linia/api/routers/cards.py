@@ -1,10 +1,11 @@
 """Equipment, licenses and the credential vault: service desk staff, within the
 organizations they serve (anything else is 404). Secrets leave only through
-POST /credentials/{id}/reveal, which is audited."""
+POST /credentials/{id}/reveal and POST /licenses/{id}/reveal, which are audited."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -155,6 +156,7 @@ def update_credential(
     request: HttpRequest, payload: CredentialPatch, credential_id: PathId
 ) -> Credential:
     actor = _staff(request)
+    moved = {"asset_id": payload.asset} if "asset" in payload.model_fields_set else {}
     services.update_credential(
         actor=actor,
         credential_id=credential_id,
@@ -163,6 +165,7 @@ def update_credential(
         login=payload.login,
         secret=payload.secret,
         notes=payload.notes,
+        **moved,
     )
     return queries.get_credential_for(actor, credential_id)
 
@@ -179,14 +182,9 @@ def reveal_credential(request: HttpRequest, credential_id: PathId) -> dict[str, 
     sends a current TOTP `code` (or has confirmed one in this browser session within five
     minutes); without it the answer is 403 `second_factor_required`."""
     actor = _staff(request)
-    second_factor_at = mfa.last_second_factor_at(request)
-    code = _reveal_code(request)
-    if code:
-        # Only for an entry the caller may see: a wrong id must not become a code oracle.
-        queries.get_credential_for(actor, credential_id)
-        if not mfa.verify_totp_code(actor.user_id, code):
-            raise Forbidden(_("The code is not valid."), code="invalid_code")
-        second_factor_at = time.time()
+    second_factor_at = _second_factor_at(
+        request, actor, lambda: queries.get_credential_for(actor, credential_id)
+    )
     secret = services.reveal_credential(
         actor=actor,
         credential_id=credential_id,
@@ -195,6 +193,40 @@ def reveal_credential(request: HttpRequest, credential_id: PathId) -> dict[str, 
         second_factor_at=second_factor_at,
     )
     return {"secret": secret}
+
+
+@router.post("/licenses/{license_id}/reveal", response={200: RevealOut, **ERRORS})
+def reveal_license_key(request: HttpRequest, license_id: PathId) -> dict[str, str]:
+    """The license key, audited like a vault secret (the same `code` and 403
+    `second_factor_required`); a license without a key answers 422 `no_key`."""
+    actor = _staff(request)
+    second_factor_at = _second_factor_at(
+        request, actor, lambda: queries.get_license_for(actor, license_id)
+    )
+    secret = services.reveal_license_key(
+        actor=actor,
+        license_id=license_id,
+        ip=request.META.get("REMOTE_ADDR"),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        second_factor_at=second_factor_at,
+    )
+    return {"secret": secret}
+
+
+def _second_factor_at(
+    request: HttpRequest, actor: Actor, check_visible: Callable[[], object]
+) -> float | None:
+    """When the caller last proved a second factor: now if the body carries a valid code,
+    else the session's record. Raises Forbidden `invalid_code`."""
+    second_factor_at = mfa.last_second_factor_at(request)
+    code = _reveal_code(request)
+    if code:
+        # Only for an entry the caller may see: a wrong id must not become a code oracle.
+        check_visible()
+        if not mfa.verify_totp_code(actor.user_id, code):
+            raise Forbidden(_("The code is not valid."), code="invalid_code")
+        second_factor_at = time.time()
+    return second_factor_at
 
 
 def _reveal_code(request: HttpRequest) -> str:
@@ -213,11 +245,15 @@ def _reveal_code(request: HttpRequest) -> str:
 def list_credential_reveals(
     request: HttpRequest, filters: Query[RevealLogFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
-    """The vault's audit log: managers and administrators."""
+    """The audit log of revealed secrets (vault entries and license keys): managers and
+    administrators."""
     actor = actor_of(request)
     if not actor.is_manager:
         raise Forbidden(_("Only service desk managers and administrators can see this."))
     reveals = queries.list_reveals_for(
-        actor, organization_id=filters.organization, credential_id=filters.credential
+        actor,
+        organization_id=filters.organization,
+        credential_id=filters.credential,
+        license_id=filters.license,
     )
     return paginate(reveals, page)

@@ -54,8 +54,10 @@ def list_organizations(
 
 @router.post("/organizations", response={201: OrganizationOut, **ERRORS})
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
-    require_admin(actor_of(request))
+    actor = actor_of(request)
+    require_admin(actor)
     organization = services.create_organization(
+        actor=actor,
         name=payload.name,
         legal_name=payload.legal_name,
         notes=payload.notes,
@@ -78,9 +80,11 @@ def update_organization(
 ) -> Organization:
     """Omitted fields stay as they are; `teams` replaces the serving teams; `sla_policy`
     binds the organization's SLA contract to a policy (null ends the contract)."""
-    require_admin(actor_of(request))
+    actor = actor_of(request)
+    require_admin(actor)
     with transaction.atomic():
         organization = services.update_organization(
+            actor=actor,
             organization_id=organization_id,
             name=payload.name,
             legal_name=payload.legal_name,

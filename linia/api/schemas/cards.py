@@ -155,11 +155,15 @@ class CredentialIn(InputSchema):
 
 
 class CredentialPatch(InputSchema):
+    """Omitted fields stay; `asset` moves the entry to equipment of the same organization
+    (null: to the organization itself)."""
+
     name: str | None = Field(None, max_length=200)
     url: str | None = Field(None, max_length=500)
     login: str | None = Field(None, max_length=200)
     secret: str | None = Field(None, max_length=10_000)
     notes: str | None = Field(None, max_length=10_000)
+    asset: Id | None = None
 
 
 class CredentialFilters(Schema):
@@ -180,9 +184,13 @@ class RevealOut(Schema):
 
 
 class RevealLogOut(Schema):
+    """One revealed secret: a vault entry (`credential`) or a license key (`license`)."""
+
     id: int
-    credential_id: int
-    credential: str
+    credential_id: int | None
+    credential: str | None
+    license_id: int | None
+    license: str | None
     organization: NamedRef
     user: NamedRef
     revealed_at: dt.datetime
@@ -190,8 +198,12 @@ class RevealLogOut(Schema):
     user_agent: str
 
     @staticmethod
-    def resolve_credential(row: Any) -> str:
-        return row.credential.name
+    def resolve_credential(row: Any) -> str | None:
+        return row.credential.name if row.credential_id else None
+
+    @staticmethod
+    def resolve_license(row: Any) -> str | None:
+        return str(row.license) if row.license_id else None
 
     @staticmethod
     def resolve_user(row: Any) -> dict[str, Any]:
@@ -201,3 +213,4 @@ class RevealLogOut(Schema):
 class RevealLogFilters(Schema):
     organization: Id | None = None
     credential: Id | None = None
+    license: Id | None = None

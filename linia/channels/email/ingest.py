@@ -493,6 +493,7 @@ def _unknown_sender(inbound: InboundEmail, parsed: ParsedEmail) -> Contact | Non
     organization = Organization.objects.filter(name=CATCH_ALL_ORGANIZATION).first()
     if organization is None:
         organization = directory_services.create_organization(
+            actor=SYSTEM_ACTOR,
             name=CATCH_ALL_ORGANIZATION,
             notes=_("Senders Linia did not know, filed here by the e-mail channel for triage."),
         )

@@ -70,13 +70,24 @@ class Credential(models.Model):
 
 
 class CredentialReveal(models.Model):
-    """The audit log of the vault: one row per reveal (who, what, when, from where)."""
+    """The audit log of secrets: one row per reveal (who, what, when, from where) of either a
+    vault entry or a license key, never both (the constraint `reveal_names_one_secret`)."""
 
     credential = models.ForeignKey(
         Credential,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="reveals",
         verbose_name=_("credential"),
+    )
+    license = models.ForeignKey(
+        "directory.License",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reveals",
+        verbose_name=_("license"),
     )
     # Kept apart from the credential so the log stays readable after renames.
     organization = models.ForeignKey(
@@ -97,9 +108,23 @@ class CredentialReveal(models.Model):
 
     class Meta:
         ordering = ["-revealed_at", "-id"]
-        verbose_name = _("credential reveal")
-        verbose_name_plural = _("credential reveals")
+        verbose_name = _("secret reveal")
+        verbose_name_plural = _("secret reveals")
         indexes = [models.Index(fields=["organization", "-revealed_at"], name="reveal_org_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(credential__isnull=False, license__isnull=True)
+                    | models.Q(credential__isnull=True, license__isnull=False)
+                ),
+                name="reveal_names_one_secret",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} → {self.credential_id} @ {self.revealed_at:%Y-%m-%d %H:%M}"
+        target = (
+            f"credential {self.credential_id}"
+            if self.credential_id
+            else f"license {self.license_id}"
+        )
+        return f"{self.user_id} → {target} @ {self.revealed_at:%Y-%m-%d %H:%M}"

@@ -17,6 +17,7 @@ from .vault import (
     create_credential,
     delete_credential,
     reveal_credential,
+    reveal_license_key,
     rotate_encryption_keys,
     update_credential,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "delete_credential",
     "invite_contact",
     "reveal_credential",
+    "reveal_license_key",
     "rotate_encryption_keys",
     "send_license_reminders",
     "set_contact_phones",

@@ -11,22 +11,33 @@ from django.utils.translation import gettext as _
 
 from linia.accounts.models import Team, User, UserRole
 from linia.core.access import Actor
-from linia.core.errors import Invalid, NotFound
+from linia.core.errors import Forbidden, Invalid, NotFound
 
 from ..models import Contact, ContactPhone, Organization
 from ..phones import normalize_phone
 from ..queries import visible_organizations
 
 
+def _require_manager(actor: Actor, message: str) -> None:
+    if actor.is_client:
+        raise NotFound(_("Organization not found."))
+    if not actor.is_manager:
+        raise Forbidden(message)
+
+
 @transaction.atomic
 def create_organization(
     *,
+    actor: Actor,
     name: str,
     legal_name: str = "",
     notes: str = "",
     team_ids: list[int] | None = None,
     card: dict[str, Any] | None = None,
 ) -> Organization:
+    """A client organization: managers, administrators and the system only.
+    Raises Forbidden (agents), NotFound (clients), Invalid."""
+    _require_manager(actor, _("Only managers and administrators add organizations."))
     name = name.strip()
     if not name:
         raise Invalid(_("An organization needs a name."), code="name_required")
@@ -44,6 +55,7 @@ def create_organization(
 @transaction.atomic
 def update_organization(
     *,
+    actor: Actor,
     organization_id: int,
     name: str | None = None,
     legal_name: str | None = None,
@@ -54,10 +66,23 @@ def update_organization(
 ) -> Organization:
     """Change an organization; omitted fields stay. `card` sets fields of the client card
     (CARD_FIELDS: legal details, addresses, status, support hours, included hours, rate,
-    covered workstations; and SETTING_FIELDS: license reminders as tickets)."""
-    organization = Organization.objects.select_for_update().filter(pk=organization_id).first()
+    covered workstations; and SETTING_FIELDS: license reminders as tickets).
+
+    Staff who serve the organization change its card; only managers, administrators and the
+    system change the serving teams and the active flag. Raises NotFound (clients,
+    organizations not served), Forbidden (an agent changing teams or the active flag),
+    Invalid."""
+    organization = (
+        visible_organizations(actor).select_for_update().filter(pk=organization_id).first()
+        if actor.is_staff
+        else None
+    )
     if organization is None:
         raise NotFound(_("Organization not found."))
+    if (is_active is not None or team_ids is not None) and not actor.is_manager:
+        raise Forbidden(
+            _("Only managers and administrators choose the serving teams and the active flag.")
+        )
     if name is not None:
         name = name.strip()
         if not name:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,13 +26,20 @@ from ..models import (
     CredentialReveal,
     License,
 )
-from ..queries import visible_credentials, visible_organizations
+from ..queries import (
+    visible_assets,
+    visible_credentials,
+    visible_licenses,
+    visible_organizations,
+)
 
 logger = logging.getLogger(__name__)
 
 # How recent the second factor must be for a reveal (seconds).
 SECOND_FACTOR_MAX_AGE = 5 * 60
 MAX_SECRET_LENGTH = 10_000
+# "Not given" for arguments where None has a meaning of its own (asset_id=None detaches).
+_UNSET: Any = object()
 
 
 class SecondFactorRequired(Forbidden):
@@ -109,8 +117,11 @@ def update_credential(
     login: str | None = None,
     url: str | None = None,
     notes: str | None = None,
+    asset_id: int | None = _UNSET,
 ) -> Credential:
-    """Change a vault entry; omitted fields stay. Locks the row. Raises NotFound, Invalid."""
+    """Change a vault entry; omitted fields stay. `asset_id` moves it to another piece of
+    equipment of the same organization (None: to the organization itself). Locks the row.
+    Raises NotFound, Invalid."""
     _require_vault_staff(actor)
     credential = visible_credentials(actor).select_for_update().filter(pk=credential_id).first()
     if credential is None:
@@ -127,6 +138,17 @@ def update_credential(
         credential.url = url.strip()
     if notes is not None:
         credential.notes = notes
+    if asset_id is not _UNSET:
+        if (
+            asset_id is not None
+            and not visible_assets(actor)
+            .filter(pk=asset_id, organization_id=credential.organization_id)
+            .exists()
+        ):
+            raise Invalid(
+                _("This equipment belongs to another organization."), code="invalid_asset"
+            )
+        credential.asset_id = asset_id
     credential.updated_by_id = actor.user_id
     credential.save()
     return credential
@@ -140,6 +162,35 @@ def delete_credential(*, actor: Actor, credential_id: int) -> None:
     if not deleted:
         raise NotFound(_("Credential not found."))
     logger.info("credential %s deleted by user %s", credential_id, actor.user_id)
+
+
+def _require_recent_second_factor(actor: Actor, second_factor_at: float | None) -> None:
+    assert actor.user_id is not None  # noqa: S101 (callers check staff first)
+    if mfa.has_totp(actor.user_id) and (
+        second_factor_at is None or time.time() - second_factor_at > SECOND_FACTOR_MAX_AGE
+    ):
+        raise SecondFactorRequired(
+            _("Confirm with a code from your authenticator app to reveal this secret.")
+        )
+
+
+def _record_reveal(
+    *,
+    actor: Actor,
+    organization_id: int,
+    ip: str | None,
+    user_agent: str,
+    credential: Credential | None = None,
+    license_: License | None = None,
+) -> None:
+    CredentialReveal.objects.create(
+        credential=credential,
+        license=license_,
+        organization_id=organization_id,
+        user_id=actor.user_id,
+        ip_address=ip or None,
+        user_agent=(user_agent or "")[:300],
+    )
 
 
 @sensitive_variables("secret")
@@ -160,25 +211,54 @@ def reveal_credential(
     Raises NotFound (clients, organizations not served, missing), SecondFactorRequired.
     """
     _require_vault_staff(actor)
-    assert actor.user_id is not None  # noqa: S101 (checked above)
     credential = visible_credentials(actor).filter(pk=credential_id).first()
     if credential is None:
         raise NotFound(_("Credential not found."))
-    if mfa.has_totp(actor.user_id) and (
-        second_factor_at is None or time.time() - second_factor_at > SECOND_FACTOR_MAX_AGE
-    ):
-        raise SecondFactorRequired(
-            _("Confirm with a code from your authenticator app to reveal this secret.")
-        )
+    _require_recent_second_factor(actor, second_factor_at)
     secret = crypto.decrypt(credential.secret, purpose=CREDENTIAL_PURPOSE)
-    CredentialReveal.objects.create(
-        credential=credential,
+    _record_reveal(
+        actor=actor,
         organization_id=credential.organization_id,
-        user_id=actor.user_id,
-        ip_address=ip or None,
-        user_agent=(user_agent or "")[:300],
+        ip=ip,
+        user_agent=user_agent,
+        credential=credential,
     )
     logger.info("credential %s revealed by user %s", credential.pk, actor.user_id)
+    return secret
+
+
+@sensitive_variables("secret")
+@transaction.atomic
+def reveal_license_key(
+    *,
+    actor: Actor,
+    license_id: int,
+    ip: str | None,
+    user_agent: str,
+    second_factor_at: float | None = None,
+) -> str:
+    """The plaintext key of a license, by the rules of `reveal_credential`: staff who serve
+    its organization, a recent second factor for users with TOTP, one CredentialReveal row
+    (naming the license) per successful reveal and none on a refusal.
+    Raises NotFound (clients, organizations not served, missing), SecondFactorRequired,
+    Invalid `no_key` (the license has no key; nothing is logged)."""
+    if not actor.is_staff or actor.user_id is None:
+        raise NotFound(_("License not found."))
+    license_ = visible_licenses(actor).filter(pk=license_id).first()
+    if license_ is None:
+        raise NotFound(_("License not found."))
+    if not license_.key:
+        raise Invalid(_("This license has no key."), code="no_key")
+    _require_recent_second_factor(actor, second_factor_at)
+    secret = crypto.decrypt(license_.key, purpose=LICENSE_KEY_PURPOSE)
+    _record_reveal(
+        actor=actor,
+        organization_id=license_.organization_id,
+        ip=ip,
+        user_agent=user_agent,
+        license_=license_,
+    )
+    logger.info("license key %s revealed by user %s", license_.pk, actor.user_id)
     return secret
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from linia.accounts import services as account_services
 from linia.accounts.models import Team, User
-from linia.core.access import Actor
+from linia.core.access import SYSTEM_ACTOR, Actor
 from linia.directory import services as directory_services
 from linia.directory.access import actor_for_user
 from linia.directory.models import Contact, Organization
@@ -16,7 +16,9 @@ _sequence = itertools.count(1)
 
 
 def make_organization(name: str | None = None, *, teams: list[Team] | None = None) -> Organization:
-    organization = directory_services.create_organization(name=name or f"Client {next(_sequence)}")
+    organization = directory_services.create_organization(
+        actor=SYSTEM_ACTOR, name=name or f"Client {next(_sequence)}"
+    )
     if teams:
         organization.teams.set(teams)
     return organization

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from linia.core.access import SYSTEM_ACTOR
 from linia.core.errors import Invalid, NotFound
 from linia.directory import queries, services
 from linia.directory.models import Asset, Contact, License, LicenseReminder
@@ -51,6 +52,7 @@ def test_a_bad_phone_creates_no_contact(world):
 
 def test_the_organization_card_fields(world):
     organization = services.update_organization(
+        actor=SYSTEM_ACTOR,
         organization_id=world.org_a.pk,
         card={
             "tax_id": "12345678",
@@ -65,9 +67,13 @@ def test_the_organization_card_fields(world):
     assert organization.covered_workstations == 42
     assert organization.hourly_rate == Decimal("45.50")
     with pytest.raises(Invalid):
-        services.update_organization(organization_id=world.org_a.pk, card={"status": "bogus"})
+        services.update_organization(
+            actor=SYSTEM_ACTOR, organization_id=world.org_a.pk, card={"status": "bogus"}
+        )
     with pytest.raises(Invalid):
-        services.update_organization(organization_id=world.org_a.pk, card={"is_staff": True})
+        services.update_organization(
+            actor=SYSTEM_ACTOR, organization_id=world.org_a.pk, card={"is_staff": True}
+        )
 
 
 def test_equipment_with_remote_access_links(world):

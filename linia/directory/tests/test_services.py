@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from linia.core.access import SYSTEM_ACTOR
 from linia.core.errors import Invalid, NotFound
 from linia.directory import services
 from linia.directory.models import Contact, Organization
@@ -16,7 +17,7 @@ def test_create_organization(db):
     team = make_team()
 
     organization = services.create_organization(
-        name="  Initech ", legal_name="Initech LLC", team_ids=[team.pk]
+        actor=SYSTEM_ACTOR, name="  Initech ", legal_name="Initech LLC", team_ids=[team.pk]
     )
 
     assert (organization.name, organization.legal_name, organization.is_active) == (
@@ -32,7 +33,7 @@ def test_organization_name_is_required_and_unique(db, name, code):
     make_organization("Acme")
 
     with pytest.raises(Invalid) as caught:
-        services.create_organization(name=name)
+        services.create_organization(actor=SYSTEM_ACTOR, name=name)
 
     assert caught.value.code == code
     assert Organization.objects.count() == 1
@@ -40,7 +41,7 @@ def test_organization_name_is_required_and_unique(db, name, code):
 
 def test_organization_with_an_unknown_team_is_invalid(db):
     with pytest.raises(Invalid) as caught:
-        services.create_organization(name="Initech", team_ids=[999_999])
+        services.create_organization(actor=SYSTEM_ACTOR, name="Initech", team_ids=[999_999])
 
     assert caught.value.code == "invalid_team"
     assert Organization.objects.count() == 0
@@ -50,9 +51,13 @@ def test_update_organization(db):
     organization = make_organization("Acme")
     make_organization("Globex")
 
-    services.update_organization(organization_id=organization.pk, name="Acme Corp", is_active=False)
+    services.update_organization(
+        actor=SYSTEM_ACTOR, organization_id=organization.pk, name="Acme Corp", is_active=False
+    )
     with pytest.raises(Invalid) as caught:
-        services.update_organization(organization_id=organization.pk, name="globex")
+        services.update_organization(
+            actor=SYSTEM_ACTOR, organization_id=organization.pk, name="globex"
+        )
 
     organization.refresh_from_db()
     assert (organization.name, organization.is_active) == ("Acme Corp", False)
@@ -61,7 +66,7 @@ def test_update_organization(db):
 
 def test_update_missing_organization(db):
     with pytest.raises(NotFound):
-        services.update_organization(organization_id=999_999, name="Nobody")
+        services.update_organization(actor=SYSTEM_ACTOR, organization_id=999_999, name="Nobody")
 
 
 def test_create_contact(db):

@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from linia.core.access import SYSTEM_ACTOR
 from linia.directory import services as directory_services
 from linia.directory.models import LicenseReminder
 from linia.directory.tests.factories import actor
@@ -70,7 +71,7 @@ def test_without_the_setting_reminders_stay_e_mail_only(world, mailoutbox):
 @override_settings(LINIA_LICENSE_REMINDER_TICKETS=False)
 def test_an_organization_can_choose_tickets_itself(world):
     directory_services.update_organization(
-        organization_id=world.org_b.pk, card={"license_reminder_tickets": True}
+        actor=SYSTEM_ACTOR, organization_id=world.org_b.pk, card={"license_reminder_tickets": True}
     )
     _license(world, world.org_a)
     _license(world, world.org_b)
@@ -81,7 +82,7 @@ def test_an_organization_can_choose_tickets_itself(world):
 @override_settings(LINIA_LICENSE_REMINDER_TICKETS=True)
 def test_an_organization_can_opt_out(world):
     directory_services.update_organization(
-        organization_id=world.org_a.pk, card={"license_reminder_tickets": False}
+        actor=SYSTEM_ACTOR, organization_id=world.org_a.pk, card={"license_reminder_tickets": False}
     )
     _license(world)
     assert _run(dt.date(2027, 3, 1)) == 1
@@ -103,5 +104,7 @@ def test_a_bad_choice_is_refused(world, value):
 
     with pytest.raises(Invalid):
         directory_services.update_organization(
-            organization_id=world.org_a.pk, card={"license_reminder_tickets": value}
+            actor=SYSTEM_ACTOR,
+            organization_id=world.org_a.pk,
+            card={"license_reminder_tickets": value},
         )

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from linia.core.access import SYSTEM_ACTOR
 from linia.core.errors import Forbidden, Invalid, NotFound
 from linia.directory import services as directory_services
 from linia.directory.tests.factories import actor
@@ -110,7 +111,9 @@ def test_included_hours_usage_counts_billable_minutes_of_the_month(
     world, django_assert_num_queries
 ):
     directory_services.update_organization(
-        organization_id=world.org_a.pk, card={"included_hours_per_month": Decimal(2)}
+        actor=SYSTEM_ACTOR,
+        organization_id=world.org_a.pk,
+        card={"included_hours_per_month": Decimal(2)},
     )
     ticket = make_ticket(actor(world.requester_a))
     agent = actor(world.agent_a)

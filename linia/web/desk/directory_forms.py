@@ -368,7 +368,14 @@ class CredentialEditForm(forms.Form):
         help_text=_("Leave empty to keep the stored one; it is never shown here."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=False),
     )
+    asset = forms.TypedChoiceField(
+        label=_("Equipment"), coerce=int, required=False, empty_value=None
+    )
     notes = _text(_("Notes"), rows=2)
+
+    def __init__(self, *args: Any, assets: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].choices = [("", "—"), *assets]  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_for(credential: Any) -> dict[str, Any]:
@@ -376,5 +383,6 @@ class CredentialEditForm(forms.Form):
             "name": credential.name,
             "url": credential.url,
             "login": credential.login,
+            "asset": credential.asset_id,
             "notes": credential.notes,
         }

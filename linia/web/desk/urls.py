@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("assets/<int:asset_id>/", directory.asset, name="asset"),
     path("credentials/<int:credential_id>/reveal/", directory.reveal, name="reveal_credential"),
+    path("licenses/<int:license_id>/reveal/", directory.reveal_license, name="reveal_license"),
     path("vault-log/", directory.vault_log, name="vault_log"),
     path("directory/import/", directory.import_directory, name="import_directory"),
     path(

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from linia.core.access import SYSTEM_ACTOR
 from linia.directory import services as directory_services
 from linia.directory.tests.factories import actor
 from linia.tickets import services
@@ -18,7 +19,9 @@ from .conftest import HTMX
 
 def _hours(world, hours=2):
     directory_services.update_organization(
-        organization_id=world.org_a.pk, card={"included_hours_per_month": Decimal(hours)}
+        actor=SYSTEM_ACTOR,
+        organization_id=world.org_a.pk,
+        card={"included_hours_per_month": Decimal(hours)},
     )
 
 

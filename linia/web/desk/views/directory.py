@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from linia.accounts import mfa
 from linia.channels.email.queries import failing_addresses
 from linia.core.access import Actor
-from linia.core.errors import DomainError, NotFound
+from linia.core.errors import DomainError, Invalid, NotFound
 from linia.directory import queries, services, transfer
 from linia.sla import queries as sla_queries
 from linia.tickets import queries as ticket_queries
@@ -222,7 +223,6 @@ def asset(request: HttpRequest, asset_id: int) -> HttpResponse:
 
 @never_cache
 @sensitive_post_parameters("code")
-@sensitive_variables("secret", "code")
 @require_POST
 @staff_view
 def reveal(request: HttpRequest, credential_id: int) -> HttpResponse:
@@ -230,28 +230,55 @@ def reveal(request: HttpRequest, credential_id: int) -> HttpResponse:
     a code in the last minutes gets the "confirm with your code" form instead."""
     actor = actor_of(request)
     credential = queries.get_credential_for(actor, credential_id)
+    return _reveal_response(
+        request, {"credential": credential}, services.reveal_credential, credential_id=credential.pk
+    )
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_POST
+@staff_view
+def reveal_license(request: HttpRequest, license_id: int) -> HttpResponse:
+    """Show a license key, with the same second-factor form and audit as a vault secret."""
+    actor = actor_of(request)
+    license_ = queries.get_license_for(actor, license_id)
+    return _reveal_response(
+        request, {"license": license_}, services.reveal_license_key, license_id=license_.pk
+    )
+
+
+@sensitive_variables("secret", "code")
+def _reveal_response(
+    request: HttpRequest, context: dict[str, Any], reveal_secret: Callable[..., str], **target: int
+) -> HttpResponse:
     code = request.POST.get("code", "").strip()
     error = ""
     if code and not mfa.confirm_totp_code(request, code):
         error = "invalid"
     try:
-        secret = services.reveal_credential(
-            actor=actor,
-            credential_id=credential.pk,
+        secret = reveal_secret(
+            actor=actor_of(request),
             ip=request.META.get("REMOTE_ADDR"),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             second_factor_at=mfa.last_second_factor_at(request),
+            **target,
         )
     except services.SecondFactorRequired:
         return render(
             request,
             "desk/directory/_reveal.html",
-            {"credential": credential, "needs_code": True, "code_error": error},
+            {**context, "needs_code": True, "code_error": error},
             status=403,
         )
-    response = render(
-        request, "desk/directory/_reveal.html", {"credential": credential, "secret": secret}
-    )
+    except Invalid as refused:
+        return render(
+            request,
+            "desk/directory/_reveal.html",
+            {**context, "refused": refused.message},
+            status=422,
+        )
+    response = render(request, "desk/directory/_reveal.html", {**context, "secret": secret})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -396,6 +423,7 @@ def organization_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             org = services.create_organization(
+                actor=actor_of(request),
                 name=data["name"],
                 legal_name=data["legal_name"],
                 notes=data["notes"],
@@ -430,6 +458,7 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
         data = form.cleaned_data
         try:
             services.update_organization(
+                actor=actor,
                 organization_id=org.pk,
                 name=data["name"],
                 legal_name=data["legal_name"],
@@ -658,9 +687,10 @@ def license_edit(request: HttpRequest, license_id: int) -> HttpResponse:
     )
     title = _("Edit %(name)s") % {"name": str(license_)}
     cancel = reverse("desk:organization", args=[license_.organization_id])
+    extra: dict[str, Any] = {"license": license_}
     if request.method == "POST":
         if not form.is_valid():
-            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+            return _edit_page(request, form, title=title, cancel=cancel, status=422, **extra)
         data = form.cleaned_data
         try:
             services.update_license(
@@ -678,10 +708,10 @@ def license_edit(request: HttpRequest, license_id: int) -> HttpResponse:
             )
         except DomainError as error:
             form.add_error(None, error.message)
-            return _edit_page(request, form, title=title, cancel=cancel, status=422)
+            return _edit_page(request, form, title=title, cancel=cancel, status=422, **extra)
         messages.success(request, _("Changes saved."))
         return redirect("desk:organization", organization_id=license_.organization_id)
-    return _edit_page(request, form, title=title, cancel=cancel)
+    return _edit_page(request, form, title=title, cancel=cancel, **extra)
 
 
 @sensitive_post_parameters("secret")
@@ -690,8 +720,14 @@ def credential_edit(request: HttpRequest, credential_id: int) -> HttpResponse:
     """The secret is write-only: empty keeps the stored one."""
     actor = actor_of(request)
     credential = queries.get_credential_for(actor, credential_id)
+    # Inactive equipment stays offered when the entry is already tied to it.
+    assets = asset_choices(actor, credential.organization_id)
+    if credential.asset_id and credential.asset_id not in {pk for pk, _name in assets}:
+        assets.append((credential.asset_id, credential.asset.name if credential.asset else "?"))
     form = directory_forms.CredentialEditForm(
-        request.POST or None, initial=directory_forms.CredentialEditForm.initial_for(credential)
+        request.POST or None,
+        assets=assets,
+        initial=directory_forms.CredentialEditForm.initial_for(credential),
     )
     title = _("Edit %(name)s") % {"name": credential.name}
     cancel = reverse("desk:organization", args=[credential.organization_id])
@@ -708,6 +744,7 @@ def credential_edit(request: HttpRequest, credential_id: int) -> HttpResponse:
                 login=data["login"],
                 secret=data["secret"] or None,
                 notes=data["notes"],
+                asset_id=data["asset"],
             )
         except DomainError as error:
             form.add_error(None, error.message)
