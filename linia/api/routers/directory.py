@@ -1,5 +1,5 @@
 """Organizations and contacts: administrators change them; staff read the ones they serve
-(managers and administrators every one), anything else answers 404. Staff invite a contact
+(managers and administrators every one); clients and anything outside answer 404. Staff invite a contact
 to the portal."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ninja.responses import Status
 from pydantic import ValidationError as PydanticValidationError
 
 from linia.core.access import Actor
-from linia.core.errors import Forbidden, Invalid, NotFound
+from linia.core.errors import Invalid, NotFound
 from linia.directory import queries, services
 from linia.directory.models import Contact, Organization
 from linia.sla import services as sla_services
@@ -38,9 +38,11 @@ router = Router(tags=["directory"])
 
 
 def _require_staff(actor: Actor) -> None:
-    """Clients read their organization through the portal, not through the directory."""
+    """Clients read their organization through the portal, not through the directory: for
+    them every directory endpoint answers 404, the same for their own organization as for
+    another's, so nothing can be guessed (like the client-card endpoints)."""
     if not actor.is_staff:
-        raise Forbidden(_("Only service desk staff can see this."))
+        raise NotFound(_("Not found."))
 
 
 @router.get("/organizations", response={200: Page[OrganizationOut], **ERRORS})

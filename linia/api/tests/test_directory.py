@@ -72,8 +72,9 @@ def test_managers_and_admins_read_organizations(world, api_as):
 def test_others_cannot_read_organizations(world, api_as, role):
     client = api_as(getattr(world, role))
 
-    assert client.get(f"{API}/organizations").status_code == 403
-    assert client.get(f"{API}/organizations/{world.org_a.pk}").status_code == 403
+    assert client.get(f"{API}/organizations").status_code == 404
+    assert client.get(f"{API}/organizations/{world.org_a.pk}").status_code == 404
+    assert client.get(f"{API}/organizations/{world.org_b.pk}").status_code == 404
     assert event_count() == 0
 
 
@@ -230,8 +231,9 @@ def test_contacts_list_filters_by_organization(world, api_as):
 def test_others_cannot_read_contacts(world, api_as, role):
     client = api_as(getattr(world, role))
 
-    assert client.get(f"{API}/contacts").status_code == 403
-    assert client.get(f"{API}/contacts/{world.contact_a.pk}").status_code == 403
+    assert client.get(f"{API}/contacts").status_code == 404
+    assert client.get(f"{API}/contacts/{world.contact_a.pk}").status_code == 404
+    assert client.get(f"{API}/contacts/{world.contact_b.pk}").status_code == 404
     assert event_count() == 0
 
 
