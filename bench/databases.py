@@ -4,6 +4,7 @@ whatever database the URL itself names, so a developer's own database is never t
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,8 +13,9 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-LINIA_DATABASE = "linia_bench"
-PEER_DATABASE = "helpdesk_bench"
+# BENCH_LINIA_DATABASE / BENCH_PEER_DATABASE name other databases (two runs side by side).
+LINIA_DATABASE = os.environ.get("BENCH_LINIA_DATABASE") or "linia_bench"
+PEER_DATABASE = os.environ.get("BENCH_PEER_DATABASE") or "helpdesk_bench"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,13 @@ def _recreate_postgres(url: str) -> None:
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def scratch_database(database_url: str, suffix: str) -> str:
+    """A fresh, empty database `<LINIA_DATABASE>_<suffix>` on the server; drop it after use."""
+    url = _with_database(database_url, f"{LINIA_DATABASE}_{suffix}")
+    _recreate_postgres(url)
+    return url
 
 
 def drop_postgres(url: str) -> None:

@@ -14,6 +14,7 @@ handlers (notification mail) run afterwards in the task queue and are not counte
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -66,6 +67,7 @@ def _message(
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--json", action="store_true", help="end with one JSON line (bench)")
     args = parser.parse_args()
     _setup(os.environ.get("DATABASE_URL"))
 
@@ -119,10 +121,13 @@ def main() -> None:
         queries += 1
         return execute(sql, params, many, context)
 
+    latencies: list[float] = []
     started = time.perf_counter()
     with connection.execute_wrapper(count):
         for raw in raws:
+            one = time.perf_counter()
             result = ingest_message(raw=raw, source="pipe")
+            latencies.append(time.perf_counter() - one)
             outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
     elapsed = time.perf_counter() - started
 
@@ -130,6 +135,18 @@ def main() -> None:
     print(f"messages: {len(raws)} in {elapsed:.2f} s → {len(raws) / elapsed:.0f} messages/s")
     print(f"queries: {queries / len(raws):.1f} per message (with the after-commit dispatch)")
     print(f"outcomes: {outcomes}")
+    if args.json:
+        latencies.sort()
+
+        def ms(share: float) -> float:
+            return round(latencies[max(0, int(share * len(latencies)) - 1)] * 1000, 1)
+
+        print(json.dumps({
+            "vendor": connection.vendor, "messages": len(raws), "seconds": round(elapsed, 2),
+            "per_second": round(len(raws) / elapsed, 1),
+            "queries_per_message": round(queries / len(raws), 1),
+            "p50_ms": ms(0.5), "p95_ms": ms(0.95), "max_ms": ms(1.0), "outcomes": outcomes,
+        }))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -26,17 +27,23 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from bench import dbwrite, plan  # noqa: E402
+from bench import dbwrite, plan, textgen  # noqa: E402
 from bench.progress import Progress  # noqa: E402
 from linia.accounts.models import Team, User  # noqa: E402
 from linia.directory.models import Contact, Organization  # noqa: E402
+from linia.kb.models import Article, ArticleRevision  # noqa: E402
+from linia.kb.search import reindex_articles  # noqa: E402
+from linia.search.normalize import normalize_for_index  # noqa: E402
 from linia.tickets.models import (  # noqa: E402
     Category,
     Message,
     Ticket,
     TicketCounter,
     TicketEvent,
+    TicketSearchDocument,
+    Worklog,
 )
+from linia.tickets.search import index_ticket  # noqa: E402
 
 CHUNK = 5_000
 TICKET_FIELDS = (
@@ -50,6 +57,18 @@ MESSAGE_FIELDS = (
     "id", "ticket_id", "author_id", "author_name", "is_from_staff", "body", "is_internal",
     "channel", "created_at",
 )  # fmt: skip
+SEARCH_FIELDS = ("ticket_id", "public_terms", "internal_terms", "indexed_at")
+WORKLOG_FIELDS = (
+    "ticket_id", "organization_id", "agent_id", "work_date", "minutes", "billable", "note",
+    "created_at",
+)  # fmt: skip
+ARTICLE_FIELDS = (
+    "id", "title", "body", "language", "visibility", "status", "owner_id", "created_at",
+    "updated_at", "published_at", "revision_number", "view_count", "helpful_count",
+    "unhelpful_count",
+)  # fmt: skip
+REVISION_FIELDS = ("article_id", "number", "title", "body", "author_id", "created_at", "note")
+WORK_MINUTES = (5, 10, 15, 15, 20, 30, 30, 45, 60, 90, 120, 240)
 EVENT_FIELDS = (
     "id", "ticket_id", "kind", "actor_id", "actor_name", "field", "old_value", "new_value",
     "payload", "is_internal", "created_at", "dispatched_at",
@@ -224,6 +243,108 @@ def append_entries(
         ))  # fmt: skip
 
 
+class Terms:
+    """normalize_for_index with a memory: textgen writes few distinct texts (a subject, a few
+    joined details, one reply), so a million tickets normalise a few thousand strings. The
+    product indexes without a language too (tickets.search._document)."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        found = self.cache.get(text)
+        if found is None:
+            found = self.cache[text] = normalize_for_index(text)
+        return found
+
+    def join(self, texts: Iterator[str]) -> str:
+        return " ".join(terms for terms in map(self, texts) if terms)
+
+
+def search_rows(
+    tickets: list[plan.TicketPlan], first_id: int, terms: Terms
+) -> list[tuple[Any, ...]]:
+    """The search documents of a chunk, as tickets.search._document would write them."""
+    rows = []
+    for item in tickets:
+        public = terms.join(
+            iter([item.subject, item.description, item.resolution]
+                 + [entry.body for entry in item.entries if entry.kind != "note"])
+        )  # fmt: skip
+        internal = terms.join(entry.body for entry in item.entries if entry.kind == "note")
+        rows.append((first_id + item.index, public, internal, item.updated_at))
+    return rows
+
+
+def worklog_rows(
+    tickets: list[plan.TicketPlan], ids: Ids, first_id: int, rng: random.Random
+) -> list[tuple[Any, ...]]:
+    """0–2 entries (one on average) per resolved or closed ticket, by the agents who worked
+    on it, dated between the first response and the resolution."""
+    rows = []
+    for item in tickets:
+        if item.resolved_at is None:
+            continue
+        workers = [entry.agent for entry in item.entries if entry.kind != "requester"]
+        if item.agent is not None:
+            workers.append(item.agent)
+        if not workers:
+            continue
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            at = item.first_response_at + (item.resolved_at - item.first_response_at) * rng.random()
+            rows.append((
+                first_id + item.index, ids.organizations[item.organization],
+                ids.agent_users[rng.choice(workers)], at.date(), rng.choice(WORK_MINUTES),
+                rng.random() < 0.7, "", at,
+            ))  # fmt: skip
+    return rows
+
+
+def build_articles(count: int, seed: int, ids: Ids) -> int:
+    """`count` KB articles in the four languages (60 % public, 25 % internal, 15 % for one
+    organization; 90 % published), each with one to three revisions, then their search
+    documents and vocabulary through the product's own reindex."""
+    rng = random.Random(seed + 7)
+    first = dbwrite.next_id(Article)
+    rows, links, revisions = [], [], []
+    now = datetime.now().astimezone()
+    with Progress("linia: kb articles", count, unit="articles") as progress:
+        for index in range(count):
+            language = textgen.pick_language(rng)
+            title = textgen.subject(rng, language)
+            body = "\n\n".join([
+                textgen.description(rng, language), textgen.agent_reply(rng, language),
+                textgen.resolution(rng, language), textgen.description(rng, language),
+            ])  # fmt: skip
+            roll = rng.random()
+            visibility = "public" if roll < 0.6 else "internal" if roll < 0.85 else "organizations"
+            status = "published" if rng.random() < 0.9 else "draft"
+            pk = first + index
+            revision_count = rng.randint(1, 3)
+            rows.append((
+                pk, title, body, language, visibility, status, ids.manager, now, now,
+                now if status == "published" else None, revision_count, rng.randint(0, 500),
+                rng.randint(0, 40), rng.randint(0, 8),
+            ))  # fmt: skip
+            for number in range(1, revision_count + 1):
+                author = ids.agent_users[rng.randrange(len(ids.agent_users))]
+                text = body if number == revision_count else body.split("\n\n", 1)[0]
+                revisions.append((pk, number, title, text, author, now, ""))
+            if visibility == "organizations":
+                links.append((pk, rng.choice(ids.organizations)))
+        through = Article.organizations.through
+        with transaction.atomic():
+            dbwrite.insert_rows(Article, ARTICLE_FIELDS, rows)
+            dbwrite.insert_rows(through, ("article_id", "organization_id"), links)
+            dbwrite.insert_rows(ArticleRevision, REVISION_FIELDS, revisions)
+            dbwrite.reset_sequences([Article, through, ArticleRevision])
+        progress.advance(count // 2)
+        with transaction.atomic():
+            reindex_articles(2000)
+        progress.advance(count - count // 2)
+    return count
+
+
 def numbered(rows: list[tuple[Any, ...]], first_id: int) -> Iterator[tuple[Any, ...]]:
     for offset, row in enumerate(rows):
         yield (first_id + offset, *row)
@@ -245,7 +366,9 @@ def build(count: int, seed: int, now: datetime) -> dict[str, Any]:
     message_id = dbwrite.next_id(Message)
     event_id = dbwrite.next_id(TicketEvent)
     first_number = settings.LINIA_FIRST_TICKET_NUMBER
-    totals = {"tickets": 0, "messages": 0, "events": 0}
+    totals = {"tickets": 0, "messages": 0, "events": 0, "search_documents": 0, "worklogs": 0}
+    terms = Terms()
+    work_rng = random.Random(seed + 5)
     big: plan.TicketPlan | None = None
     big_agent_team = 0  # the measured agent (agent01) is in L1 team 1
     with Progress("linia: tickets", count, unit="tickets") as progress:
@@ -258,6 +381,12 @@ def build(count: int, seed: int, now: datetime) -> dict[str, Any]:
                 )
                 totals["events"] += dbwrite.insert_rows(
                     TicketEvent, EVENT_FIELDS, numbered(events, event_id)
+                )
+                totals["search_documents"] += dbwrite.insert_rows(
+                    TicketSearchDocument, SEARCH_FIELDS, search_rows(chunk, first_id, terms)
+                )
+                totals["worklogs"] += dbwrite.insert_rows(
+                    Worklog, WORKLOG_FIELDS, worklog_rows(chunk, ids, first_id, work_rng)
                 )
             message_id += len(messages)
             event_id += len(events)
@@ -283,11 +412,13 @@ def build(count: int, seed: int, now: datetime) -> dict[str, Any]:
                 message_count=len(big.entries) + len(extra)
             )
         big_number = first_number + big.index
+        index_ticket(first_id + big.index)
+    totals["kb_articles"] = build_articles(max(1000, count // 100), seed, ids)
     with transaction.atomic():
         last_number = first_number + count - 1
         # The next ticket created through the product gets the next free number.
         TicketCounter.objects.update_or_create(name="ticket", defaults={"value": last_number})
-        dbwrite.reset_sequences([Ticket, Message, TicketEvent])
+        dbwrite.reset_sequences([Ticket, Message, TicketEvent, Worklog])
     analyze_started = time.perf_counter()
     dbwrite.analyze()
     agent_orgs = [ids.organizations[org.index] for org in orgs if org.l1_team == 0]

@@ -26,11 +26,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from bench import databases, machine, measure, peer, plan, report, server
 from bench.client import Client
 from bench.measure import Result, Spec
 from bench.textgen import SEARCH_WORD
+
+SEARCH_WORD_RU = "принтера"  # an inflected form: the index holds the stem of "принтер"
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "bench" / "work"
@@ -58,6 +61,11 @@ def _run(argv: list[str], *, env: dict[str, str], cwd: Path, timeout: float,
 
 def _last_json(output: str) -> Any:
     return json.loads(output.strip().splitlines()[-1])
+
+
+def _db_suffix(name: str) -> str:
+    """Build records of databases renamed by BENCH_*_DATABASE are kept apart."""
+    return "" if name in ("linia_bench", "helpdesk_bench") else f"-{name}"
 
 
 def _build_timeout(tickets: int) -> float:
@@ -118,6 +126,31 @@ def linia_specs(info: dict[str, Any], token: str, tickets: int) -> list[Spec]:
              f"/api/v1/tickets?limit=25&offset={api_deep}", headers=bearer, query_user=manager,
              query_headers={"HTTP_AUTHORIZATION": f"Bearer {token}"}),
     ]  # fmt: skip
+    # Search: an English word and an inflected Russian one ("принтера" finds "принтер"); the
+    # KB through the API as an agent and a requester (session auth), the portal's FAQ search
+    # and the desk's KB list; tickets through the API's `q` (full text, newest first).
+    word = quote(SEARCH_WORD)
+    inflected = quote(SEARCH_WORD_RU)
+    requester = info["requester"]
+    specs += [
+        queue("desk.queue.text.ru", f"Desk queue, text “{SEARCH_WORD_RU}” (agent)",
+              f"/desk/?text={inflected}", agent),
+        Spec("linia", "api.search", f"API GET /api/v1/tickets?q={SEARCH_WORD}",
+             f"/api/v1/tickets?limit=25&q={word}", headers=bearer, query_user=manager,
+             query_headers={"HTTP_AUTHORIZATION": f"Bearer {token}"}),
+        Spec("linia", "api.search.ru", f"API GET /api/v1/tickets?q={SEARCH_WORD_RU}",
+             f"/api/v1/tickets?limit=25&q={inflected}", headers=bearer, query_user=manager,
+             query_headers={"HTTP_AUTHORIZATION": f"Bearer {token}"}),
+        queue("api.kb.search.agent", f"API GET /api/v1/kb/search?q={SEARCH_WORD} (agent)",
+              f"/api/v1/kb/search?q={word}", agent),
+        queue("api.kb.search.requester",
+              f"API GET /api/v1/kb/search?q={SEARCH_WORD_RU} (requester)",
+              f"/api/v1/kb/search?q={inflected}", requester),
+        queue("portal.kb.search", f"Portal FAQ search “{SEARCH_WORD_RU}” (requester)",
+              f"/kb/?q={inflected}", requester),
+        queue("desk.kb.search", f"Desk KB search “{SEARCH_WORD}” (agent)",
+              f"/desk/kb/?q={word}", agent),
+    ]  # fmt: skip
     create_headers = {**bearer, "Content-Type": "application/json"}
     specs.extend(
         Spec("linia", f"api.create.c{concurrency}", "API POST /api/v1/tickets",
@@ -133,7 +166,7 @@ def linia_specs(info: dict[str, Any], token: str, tickets: int) -> list[Spec]:
 def prepare_linia(args: argparse.Namespace, now: datetime) -> Side:
     db = databases.linia_database(WORK, args.database_url, fresh=not args.reuse)
     env = {**os.environ, **db.env, "PYTHONUNBUFFERED": "1", "LINIA_LOG_LEVEL": "WARNING"}
-    info_path = WORK / f"linia-build-{db.vendor}.json"
+    info_path = WORK / f"linia-build-{db.vendor}{_db_suffix(databases.LINIA_DATABASE)}.json"
     if args.reuse and info_path.exists():
         info = json.loads(info_path.read_text())
         if info.get("tickets_requested") != args.tickets:
@@ -243,7 +276,7 @@ def prepare_peer(args: argparse.Namespace, now: datetime) -> Side:
         "PYTHONPATH": f"{root}{os.pathsep}{REPO}",
         **db.env,
     }
-    info_path = WORK / f"helpdesk-build-{db.vendor}.json"
+    info_path = WORK / f"helpdesk-build-{db.vendor}{_db_suffix(databases.PEER_DATABASE)}.json"
     if args.reuse and info_path.exists():
         info = json.loads(info_path.read_text())
         _log("helpdesk: reusing the database built earlier")
@@ -431,6 +464,43 @@ def _count_queries(
             result.queries = first.queries if first else None
 
 
+def measure_email_ingest(args: argparse.Namespace, messages: int = 1000) -> Result:
+    """The e-mail ingest rate of one process (bench/email_ingest.py) on a scratch database of
+    the run's vendor, created and dropped here, so the measured installation stays as built.
+    django-helpdesk's import needs a mailbox to poll: it has no equivalent row."""
+    label = f"E-mail ingest, {messages:,} messages, one process"
+    result = Result("linia", "email.ingest", label, "PIPE", "bench/email_ingest.py", 1)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LINIA_LOG_LEVEL": "WARNING"}
+    scratch = ""
+    if args.database_url:
+        scratch = databases.scratch_database(args.database_url, "email")
+        env["DATABASE_URL"] = scratch
+    else:
+        env.pop("DATABASE_URL", None)
+    load = machine.load_average()
+    try:
+        output = _run(
+            [str(VENV_PYTHON), "bench/email_ingest.py", "--messages", str(messages), "--json"],
+            env=env, cwd=REPO, timeout=900,
+        )  # fmt: skip
+        data = _last_json(output)
+        result.requests = data["messages"]
+        result.seconds = data["seconds"]
+        result.per_second = data["per_second"]
+        result.queries = round(data["queries_per_message"])
+        result.p50_ms = data["p50_ms"]
+        result.p95_ms = data["p95_ms"]
+        result.max_ms = data["max_ms"]
+        result.note = f"msg/s; {data['queries_per_message']} queries/msg; load {load}"
+    except Exception as error:  # reported in the table; the rest of the run stands
+        result.note = f"failed: {error!r}"[:200]
+    finally:
+        if scratch:
+            databases.drop_postgres(scratch)
+    _log(f"  linia email.ingest: {result.per_second} msg/s, {result.queries} queries/msg")
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
@@ -460,6 +530,8 @@ def main() -> None:
     linia = _prepare(lambda: prepare_linia(args, now), "linia")
     helpdesk = None if args.skip_peer else _prepare(lambda: prepare_peer(args, now), "helpdesk")
     measure_sides([side for side in (linia, helpdesk) if side is not None], args)
+    if linia is not None:
+        linia.results.append(measure_email_ingest(args))
     about["load_average_at_end"] = machine.load_average()
     for side in (linia, helpdesk):
         if side is not None and side.error:

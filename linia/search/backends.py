@@ -20,29 +20,50 @@ from .typos import MAX_QUERY_WORDS, allowed_distance, distance
 # only compare ranks of one backend.
 ALL = "all"
 ANY = "any"
+MIN_PREFIX = 3
 
 
 def vendor() -> str:
     return connection.vendor
 
 
-def fts5_match(groups: list[set[str]], mode: str = ALL, column: str | None = None) -> str:
-    """An FTS5 MATCH expression: every group (ALL) or any group (ANY) has one of its terms."""
+def _is_prefix(term: str, prefix: bool) -> bool:
+    # A prefix of one or two letters would match a large part of the vocabulary.
+    return prefix and len(term) >= MIN_PREFIX
+
+
+def fts5_match(
+    groups: list[set[str]], mode: str = ALL, column: str | None = None, *, prefix: bool = False
+) -> str:
+    """An FTS5 MATCH expression: every group (ALL) or any group (ANY) has one of its terms;
+    with `prefix`, a term also matches the longer terms it begins."""
     joiner = " AND " if mode == ALL else " OR "
     expression = joiner.join(
-        "(" + " OR ".join('"' + term.replace('"', '""') + '"' for term in sorted(group)) + ")"
+        "("
+        + " OR ".join(
+            '"' + term.replace('"', '""') + '"' + ("*" if _is_prefix(term, prefix) else "")
+            for term in sorted(group)
+        )
+        + ")"
         for group in groups
     )
     return f"{{{column}}} : ({expression})" if column else expression
 
 
-def tsquery(groups: list[set[str]], mode: str = ALL, weights: str = "") -> str:
-    """A to_tsquery('simple', …) expression; `weights` ("A") restricts matches to those labels."""
+def tsquery(
+    groups: list[set[str]], mode: str = ALL, weights: str = "", *, prefix: bool = False
+) -> str:
+    """A to_tsquery('simple', …) expression; `weights` ("A") restricts matches to those labels;
+    with `prefix`, a term also matches the longer terms it begins."""
     joiner = " & " if mode == ALL else " | "
-    suffix = f":{weights}" if weights else ""
+
+    def label(term: str) -> str:
+        star = "*" if _is_prefix(term, prefix) else ""
+        return f":{star}{weights}" if star or weights else ""
+
     return joiner.join(
         "("
-        + " | ".join("'" + term.replace("'", "''") + "'" + suffix for term in sorted(group))
+        + " | ".join("'" + term.replace("'", "''") + "'" + label(term) for term in sorted(group))
         + ")"
         for group in groups
     )

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
-from django.db.models.expressions import OrderBy
+from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.translation import gettext as _
 
 from linia.accounts.models import Team, User
 from linia.core.access import Actor, Role
 from linia.core.errors import NotFound
 from linia.directory.access import organization_filter
+from linia.search import backends
+from linia.search.ddl import TICKETS
+from linia.search.normalize import query_terms
 
 from .models import Attachment, Category, Message, Ticket, TicketEvent
 from .workflow import ACTIVE_STATUSES, FINAL_STATUSES
@@ -108,16 +112,45 @@ def list_tickets_for(actor: Actor, filters: QueueFilters) -> QuerySet[Ticket]:
         tickets = tickets.filter(category_id=filters.category_id)
     if filters.requester_id:
         tickets = tickets.filter(requester_id=filters.requester_id)
-    text = filters.text.strip().lstrip("#")
-    if text:
-        condition = Q(subject__icontains=text)
-        if text.isdigit():
-            condition |= Q(number=int(text))
-        tickets = tickets.filter(condition)
+    if filters.text.strip():
+        tickets = tickets.filter(text_condition(actor, filters.text))
     order = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["-number"])
     return tickets.select_related(
         "organization", "requester", "assignee", "team", "category", "sla_policy"
     ).order_by(*order)
+
+
+def text_condition(actor: Actor, text: str) -> Q:
+    """Tickets whose search document holds every word of `text` (a word also matches longer
+    terms it begins), or whose number it is ("1234", "#1234"). Staff match internal notes too,
+    clients only the public column. The match is one subquery on the full-text index (FTS5 /
+    GIN), so the queue keeps its own order and keyset pagination. Text without any term
+    (punctuation only) falls back to the subject."""
+    text = text.strip()
+    number = text.lstrip("#").strip()
+    groups = query_terms(text)
+    params: list[object] = []
+    if groups and connection.vendor == "postgresql":
+        label = dict(TICKETS.columns)["public_terms"] if not actor.is_staff else ""
+        sql = (
+            f"SELECT {TICKETS.key} FROM {TICKETS.table}"  # noqa: S608  (constant names)
+            " WHERE search_vector @@ to_tsquery('simple', %s)"
+        )
+        params.append(backends.tsquery(groups, backends.ALL, label, prefix=True))
+    elif groups:
+        column = None if actor.is_staff else "public_terms"
+        sql = f"SELECT rowid FROM {TICKETS.fts} WHERE {TICKETS.fts} MATCH %s"  # noqa: S608
+        params.append(backends.fts5_match(groups, backends.ALL, column, prefix=True))
+    elif not _is_number(number):
+        return Q(subject__icontains=text)
+    else:
+        sql = ""
+    if _is_number(number) and len(number) <= 18:
+        # A union inside the subquery, not an OR outside it: PostgreSQL keeps the semi-join.
+        by_number = f"SELECT id FROM {Ticket._meta.db_table} WHERE number = %s"  # noqa: S608
+        sql = f"{sql} UNION {by_number}" if sql else by_number
+        params.append(int(number))
+    return Q(pk__in=RawSQL(sql, tuple(params)))  # noqa: S611  (SQL built from constants)
 
 
 def list_requests_for(actor: Actor, *, state: str = "all") -> QuerySet[Ticket]:

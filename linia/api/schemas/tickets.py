@@ -58,7 +58,14 @@ class TicketFilters(Schema):
     team: Id | None = None
     category: Id | None = None
     requester: Id | None = Field(None, description="A contact id.")
-    text: str = Field("", max_length=200, description="In the subject, or a ticket number.")
+    q: str = Field(
+        "",
+        max_length=200,
+        description="Full-text search: every word in the subject, description or messages "
+        "(staff: internal notes too; a word also matches longer words it begins), "
+        'or a ticket number ("1234", "#1234"). Keeps the sort and the cursor.',
+    )
+    text: str = Field("", max_length=200, description="The same as `q` (older name).")
     sort: SortKey = "-number"
 
     @field_validator("status", mode="before")
@@ -70,7 +77,7 @@ class TicketFilters(Schema):
             return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
         return value
 
-    @field_validator("text", mode="after")
+    @field_validator("q", "text", mode="after")
     @classmethod
     def _refuse_nul(cls, value: str) -> str:
         if "\x00" in value:
@@ -89,7 +96,7 @@ class TicketFilters(Schema):
             type=self.type.value if self.type else "",
             category_id=self.category,
             requester_id=self.requester,
-            text=self.text,
+            text=self.q or self.text,
             sort=self.sort,
         )
 

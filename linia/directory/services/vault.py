@@ -183,6 +183,7 @@ def _record_reveal(
     credential: Credential | None = None,
     license_: License | None = None,
 ) -> None:
+    assert actor.user_id is not None  # noqa: S101 (callers check staff first)
     CredentialReveal.objects.create(
         credential=credential,
         license=license_,

@@ -115,7 +115,9 @@ def test_the_key_stays_out_of_lists_exports_and_logs(world, caplog):
     assert KEY.encode() not in transfer.export_csv(actor=actor(world.manager), kind="licenses")
     log = list(queries.list_reveals_for(actor(world.manager)))
     assert [(row.license_id, row.credential_id) for row in log] == [(license_.pk, None)]
-    assert "key" in log[0].license.get_deferred_fields()
+    revealed = log[0].license
+    assert revealed is not None
+    assert "key" in revealed.get_deferred_fields()
     assert list(queries.list_reveals_for(actor(world.manager), license_id=license_.pk)) == log
     assert list(queries.list_reveals_for(actor(world.agent_a))) == []
 

@@ -88,16 +88,18 @@ def test_queue_status_filter_defaults_to_active(agent_client, world, ticket_a):
 
 
 def test_queue_filters_by_text_number_priority_type_tier_team_organization(
-    client, world, ticket_a, ticket_b
+    client, world, ticket_a, ticket_b, django_capture_on_commit_callbacks
 ):
     client.force_login(world.manager)
-    printer = make_ticket(
-        actor(world.requester_a),
-        subject="Broken keyboard",
-        type="question",
-        impact="high",
-        urgency="high",
-    )
+    # The text filter reads the search index, which ticket events fill after the commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        printer = make_ticket(
+            actor(world.requester_a),
+            subject="Broken keyboard",
+            type="question",
+            impact="high",
+            urgency="high",
+        )
 
     def numbers(query: str) -> list[int]:
         return [t.number for t in client.get(QUEUE + query).context["tickets"]]
