@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from linia.api.tests.conftest import API, client_for
 from linia.directory.tests.factories import actor
-from linia.tickets import services
+from linia.tickets import queries, services
 from linia.tickets.models import Ticket
 from linia.tickets.queries import QueueFilters, list_tickets_for
 from linia.tickets.tests.factories import make_ticket
@@ -135,3 +135,12 @@ def test_query_count_does_not_grow_with_matches(world, django_capture_on_commit_
         for i in range(6):
             make_ticket(actor(world.requester_a), subject=f"VPN slow {i}")
     assert queries() == few
+
+
+def test_common_words_go_through_the_subquery_alike(world, tickets, monkeypatch):
+    # Past TEXT_MATCHES_AS_LIST matches the ids stay in SQL: the same answers either way.
+    monkeypatch.setattr(queries, "TEXT_MATCHES_AS_LIST", 0)
+    assert numbers(world.agent_a, "принтера") == [tickets["printer"].number]
+    assert numbers(world.requester_a, "kaspersky") == []
+    assert numbers(world.agent_a, f"#{tickets['keyboard'].number}") == [tickets["keyboard"].number]
+    assert numbers(world.agent_b, "keyb") == []
