@@ -275,8 +275,19 @@ class Ticket(models.Model):
             # The queue: newest first within the visible organizations and status filters.
             models.Index(fields=["status", "-number"], name="ticket_status_number"),
             models.Index(fields=["organization", "status", "-number"], name="ticket_org_status"),
-            models.Index(fields=["team", "status", "-number"], name="ticket_team_status"),
-            models.Index(fields=["assignee", "status", "-number"], name="ticket_assignee_status"),
+            # The organization rides along (PostgreSQL; SQLite has no INCLUDE) so an agent's
+            # "my team" / "mine" views read only this index: without it PostgreSQL ANDed a
+            # bitmap of all the agent's organizations' tickets (150,000 at a million), 20 ms.
+            models.Index(
+                fields=["team", "status", "-number"],
+                name="ticket_team_status_org",
+                include=["organization"],
+            ),
+            models.Index(
+                fields=["assignee", "status", "-number"],
+                name="ticket_assignee_status_org",
+                include=["organization"],
+            ),
             models.Index(fields=["requester", "-number"], name="ticket_requester"),
             models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),
             # The SLA scheduler finds due work by these, never by loading open tickets.
