@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import QuerySet
 
@@ -33,8 +34,17 @@ RELATED_MAX_WORDS = 16
 class ArticleHit:
     article: Article
     rank: float
-    title_html: str
-    snippet_html: str
+    terms: frozenset[str]
+
+    # Marked up when shown, not when found: the desk's list ranks 200 hits to filter and
+    # page them, and shows 25 (a snippet reads every word of the article).
+    @cached_property
+    def title_html(self) -> str:
+        return highlight(self.article.title, self.terms)
+
+    @cached_property
+    def snippet_html(self) -> str:
+        return snippet(plain_text(self.article.body), self.terms)
 
 
 @dataclass(frozen=True)
@@ -148,12 +158,7 @@ def _page(
     terms = frozenset().union(*groups) if groups else frozenset()
     articles = Article.objects.in_bulk([pk for pk, _score in ranked])
     items = [
-        ArticleHit(
-            article=articles[pk],
-            rank=score,
-            title_html=highlight(articles[pk].title, terms),
-            snippet_html=snippet(plain_text(articles[pk].body), terms),
-        )
+        ArticleHit(article=articles[pk], rank=score, terms=terms)
         for pk, score in ranked
         if pk in articles
     ]

@@ -81,18 +81,30 @@ class Token:
     is_stop_word: bool
 
 
+@lru_cache(maxsize=65536)
+def token_terms(written: str, language: str | None = None) -> tuple[tuple[str, ...], bool]:
+    """The terms of one token as written (a match of `words`), and whether it is a stop word.
+    Cached: texts repeat their words, and snippets look at every word of a result."""
+    folded = _fold(written)
+    parts = [part for part in _HYPHENS.split(folded) if part]
+    terms: list[str] = []
+    if len(parts) > 1:
+        terms.extend(word_terms("".join(parts), language))
+    for part in parts:
+        terms.extend(word_terms(part, language))
+    return tuple(dict.fromkeys(terms)), folded in STOP_WORDS
+
+
+def words(text: str) -> Iterator[re.Match[str]]:
+    """The tokens of `text` as regular-expression matches (position and text, no terms)."""
+    return _TOKEN.finditer(text)
+
+
 def tokens(text: str, language: str | None = None) -> Iterator[Token]:
     """Every word of `text` with its position and terms (stop words flagged, not dropped)."""
     for match in _TOKEN.finditer(text):
-        folded = _fold(match.group())
-        parts = [part for part in _HYPHENS.split(folded) if part]
-        terms: list[str] = []
-        if len(parts) > 1:
-            terms.extend(word_terms("".join(parts), language))
-        for part in parts:
-            terms.extend(word_terms(part, language))
-        unique = tuple(dict.fromkeys(terms))
-        yield Token(match.group(), match.start(), match.end(), unique, folded in STOP_WORDS)
+        terms, is_stop_word = token_terms(match.group(), language)
+        yield Token(match.group(), match.start(), match.end(), terms, is_stop_word)
 
 
 def normalize_for_index(text: str, language: str | None = None) -> str:
