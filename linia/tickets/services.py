@@ -8,6 +8,7 @@ change, and leaves every side effect to the event handlers that run after commit
 from __future__ import annotations
 
 import mimetypes
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePath
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import File
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -105,15 +106,35 @@ def _next_number() -> int:
     takes the counter row's lock until our transaction ends, so concurrent creators queue here
     and numbers are never repeated or reused. The counter row is created by migration
     tickets/0002; if it is missing (a flushed database), INSERT … ON CONFLICT DO NOTHING
-    recreates it without racing another creator."""
+    recreates it without racing another creator. One statement (UPDATE … RETURNING) where the
+    database has it: every ticket pays for this."""
     first = settings.LINIA_FIRST_TICKET_NUMBER
+    for attempt in (1, 2):
+        number = _advance_counter(first)
+        if number is not None:
+            return number
+        if attempt == 1:
+            TicketCounter.objects.bulk_create(
+                [TicketCounter(name="ticket", value=first - 1)], ignore_conflicts=True
+            )
+    raise RuntimeError("the ticket counter row could not be created")
+
+
+def _advance_counter(first: int) -> int | None:
+    if connection.vendor == "postgresql" or sqlite3.sqlite_version_info >= (3, 35):
+        larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {TicketCounter._meta.db_table} SET value = {larger}(value + 1, %s) "  # noqa: S608
+                "WHERE name = %s RETURNING value",
+                [first, "ticket"],
+            )
+            row = cursor.fetchone()
+        return int(row[0]) if row is not None else None
     counter = TicketCounter.objects.filter(name="ticket")
     advance = Greatest(F("value") + 1, Value(first), output_field=models.BigIntegerField())
     if not counter.update(value=advance):
-        TicketCounter.objects.bulk_create(
-            [TicketCounter(name="ticket", value=first - 1)], ignore_conflicts=True
-        )
-        counter.update(value=advance)
+        return None
     return counter.values_list("value", flat=True).get()
 
 
