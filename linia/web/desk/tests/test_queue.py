@@ -210,6 +210,20 @@ def test_queue_count_stops_at_its_limit(agent_client, world, monkeypatch):
     assert "more than 2 tickets" in html
 
 
+def test_a_text_filter_counts_to_its_own_limit(
+    agent_client, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from linia.web.desk.views import queue as queue_view
+
+    monkeypatch.setattr(queue_view, "TEXT_COUNT_LIMIT", 2)
+    with django_capture_on_commit_callbacks(execute=True):  # the search index follows events
+        for index in range(3):
+            make_ticket(actor(world.requester_a), subject=f"Printer jam {index}")
+    assert "more than 2 tickets" in agent_client.get(QUEUE, {"text": "printer"}).content.decode()
+    html = agent_client.get(QUEUE).content.decode()
+    assert "more than 2 tickets" not in html  # without text the general limit holds
+
+
 def test_queue_quick_views_and_filter_options(agent_client, world):
     html = agent_client.get(QUEUE).content.decode()
     assert 'href="/desk/?assignee=me"' in html

@@ -19,6 +19,9 @@ TEMPLATE = "desk/queue.html"
 # Beyond this many tickets the queue says "more than 10000": counting a million rows exactly
 # costs more than the page itself, and nobody pages that far by hand.
 COUNT_LIMIT = 10_000
+# A text filter's count probes each candidate ticket's search document (at a million tickets,
+# "VPN" over the active ones: 28,000 probes, 85–115 ms), so it stops sooner: "more than 1000".
+TEXT_COUNT_LIMIT = 1_000
 
 
 @require_GET
@@ -38,7 +41,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         before=request.GET.get("before", ""),
         page=request.GET.get("page", ""),
     )
-    count, count_exact = queries.count_up_to(tickets, COUNT_LIMIT)
+    count, count_exact = queries.count_up_to(
+        tickets, TEXT_COUNT_LIMIT if filters.text.strip() else COUNT_LIMIT
+    )
     context = {
         "page": page,
         "tickets": page.items,
