@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -186,7 +187,8 @@ def resolve_sla(
         is_candidate |= Q(pk=category_policy_id)
     if ticket_type:
         is_candidate |= Q(by_type=True)
-    candidates = list(
+    # Rows with the annotations by_contract, by_type and contract_calendar_id.
+    candidates: list[Any] = list(
         SlaPolicy.objects.select_related("calendar")
         .annotate(
             by_contract=Exists(contract.filter(policy_id=OuterRef("pk"))),
@@ -200,7 +202,7 @@ def resolve_sla(
     )
     if not candidates:
         return None
-    roles: list[tuple[str, Callable[[SlaPolicy], bool]]] = [
+    roles: list[tuple[str, Callable[[Any], bool]]] = [
         ("category", lambda row: row.pk == category_policy_id),
         ("ticket_type", lambda row: bool(ticket_type and row.by_type)),
         ("contract", lambda row: row.by_contract),
