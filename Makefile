@@ -23,7 +23,7 @@ export PORT
 help:
 	@echo "make run    install, migrate, load the demo data and start Linia on http://127.0.0.1:$(PORT)"
 	@echo "make test   install and run the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)"
-	@echo "make lint   ruff format --check, ruff check, mypy, lint-imports, makemigrations --check"
+	@echo "make lint   ruff format --check, ruff check, mypy, lint-imports, makemigrations --check, catalogs complete"
 	@echo "make bench  run the benchmarks in bench/"
 
 # --- installation -------------------------------------------------------------------------
@@ -69,7 +69,8 @@ LINT_STEPS := \
 	"$(BIN)/ruff check ." \
 	"$(BIN)/mypy linia" \
 	"$(BIN)/lint-imports" \
-	"$(LINIA) makemigrations --check --dry-run"
+	"$(LINIA) makemigrations --check --dry-run" \
+	"scripts/check-messages.sh"
 
 lint: setup
 	@failed=(); for step in $(LINT_STEPS); do echo "--- $$step"; \

@@ -2,7 +2,8 @@
 # Install the Debian packages Linia needs, only those missing, quietly. Idempotent.
 #   scripts/install-system-deps.sh            what `make run` needs (python3 -m venv)
 #   scripts/install-system-deps.sh --browser  also what the tests need: Chromium for the browser
-#                                             tests and dovecot for the IMAP tests (`make test`)
+#                                             tests and dovecot for the IMAP tests (`make test`),
+#                                             gettext for the catalog check (`make lint`)
 # Without root (or without apt-get) it says what is missing and carries on.
 set -euo pipefail
 
@@ -27,6 +28,10 @@ fi
 # The IMAP tests start a throw-away dovecot on loopback (never as a system service).
 if [ "$want_browser" = 1 ] && ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
   missing+=(dovecot-imapd)
+fi
+# `make lint` extracts the translatable strings afresh (xgettext, msgattrib).
+if [ "$want_browser" = 1 ] && ! command -v msgattrib >/dev/null 2>&1; then
+  missing+=(gettext)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
