@@ -8,7 +8,6 @@ change, and leaves every side effect to the event handlers that run after commit
 from __future__ import annotations
 
 import mimetypes
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePath
@@ -109,19 +108,21 @@ def _next_number() -> int:
     recreates it without racing another creator. One statement (UPDATE … RETURNING) where the
     database has it: every ticket pays for this."""
     first = settings.LINIA_FIRST_TICKET_NUMBER
-    for attempt in (1, 2):
+    number = _advance_counter(first)
+    if number is None:
+        TicketCounter.objects.bulk_create(
+            [TicketCounter(name="ticket", value=first - 1)], ignore_conflicts=True
+        )
         number = _advance_counter(first)
-        if number is not None:
-            return number
-        if attempt == 1:
-            TicketCounter.objects.bulk_create(
-                [TicketCounter(name="ticket", value=first - 1)], ignore_conflicts=True
-            )
-    raise RuntimeError("the ticket counter row could not be created")
+    if number is None:
+        raise RuntimeError("the ticket counter row could not be created")
+    return number
 
 
 def _advance_counter(first: int) -> int | None:
-    if connection.vendor == "postgresql" or sqlite3.sqlite_version_info >= (3, 35):
+    """The counter advanced by one (None: the row is missing)."""
+    # RETURNING comes with INSERT … RETURNING: PostgreSQL, SQLite 3.35+ (Django's flag).
+    if connection.features.can_return_columns_from_insert:
         larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
         with connection.cursor() as cursor:
             cursor.execute(
