@@ -75,10 +75,14 @@ def _build_timeout(tickets: int) -> float:
 # --- Linia ------------------------------------------------------------------------------------
 
 
+API_MAX_OFFSET = 10_000
+
+
 def linia_specs(info: dict[str, Any], token: str, tickets: int) -> list[Spec]:
     agent, manager = info["agent"], info["manager"]
     bearer = {"Authorization": f"Bearer {token}"}
-    api_deep = int(tickets * 0.8) // PEER_PAGE * PEER_PAGE
+    # The deepest offset the API allows (linia.api.pagination.MAX_OFFSET; deeper: cursors).
+    api_deep = min(int(tickets * 0.8) // PEER_PAGE * PEER_PAGE, API_MAX_OFFSET)
     # Deep pages are reached by cursor (keyset pages), as the queue's "Next" links and the
     # API's next_cursor do: "after ticket N", N chosen 80 % of the way down the newest-first
     # list (tickets are numbered in order, so that is 80 % deep for the agent too).

@@ -38,7 +38,8 @@ def list_tickets(
 ) -> dict[str, Any]:
     """The tickets the caller may see, newest first. Without `status`, every status is
     listed (closed and cancelled included). For deep pages follow `next_cursor` (as `after`):
-    an offset costs in proportion to its depth, a cursor does not."""
+    an offset costs in proportion to its depth, a cursor does not, and offsets stop at
+    10,000 (code `offset_too_deep`)."""
     wanted = filters.to_queue_filters()
     tickets = queries.list_tickets_for(actor_of(request), wanted)
     return paginate_tickets(tickets, wanted.sort, page, cursor)

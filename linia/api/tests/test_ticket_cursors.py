@@ -73,3 +73,19 @@ def test_count_stops_at_its_limit(world, api_as, monkeypatch):
     body = api_as(world.agent_a).get(f"{API}/tickets").json()
     assert (body["count"], body["count_exact"]) == (2, False)
     assert len(body["items"]) == 3
+
+
+def test_an_offset_beyond_the_limit_is_refused_with_the_way_on(world, api_as, monkeypatch):
+    """OFFSET costs in proportion to its depth: past MAX_OFFSET the answer says to follow the
+    cursor instead, and the deepest allowed offset still answers."""
+    monkeypatch.setattr(pagination, "MAX_OFFSET", 2)
+    tickets = [make_ticket(actor(world.requester_a)) for _ in range(4)]
+    client = api_as(world.agent_a)
+    deepest = client.get(f"{API}/tickets", {"limit": 1, "offset": 2})
+    assert numbers(deepest) == [tickets[1].number]
+    refused = client.get(f"{API}/tickets", {"limit": 1, "offset": 3})
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "offset_too_deep"
+    assert "next_cursor" in refused.json()["message"]
+    onward = client.get(f"{API}/tickets", {"limit": 5, "after": deepest.json()["next_cursor"]})
+    assert numbers(onward) == [tickets[0].number]
