@@ -57,7 +57,7 @@ MESSAGE_FIELDS = (
     "id", "ticket_id", "author_id", "author_name", "is_from_staff", "body", "is_internal",
     "channel", "created_at",
 )  # fmt: skip
-SEARCH_FIELDS = ("ticket_id", "public_terms", "internal_terms", "indexed_at")
+SEARCH_FIELDS = ("ticket_id", "public_terms", "internal_terms", "is_active", "indexed_at")
 WORKLOG_FIELDS = (
     "ticket_id", "organization_id", "agent_id", "work_date", "minutes", "billable", "note",
     "created_at",
@@ -272,7 +272,8 @@ def search_rows(
                  + [entry.body for entry in item.entries if entry.kind != "note"])
         )  # fmt: skip
         internal = terms.join(entry.body for entry in item.entries if entry.kind == "note")
-        rows.append((first_id + item.index, public, internal, item.updated_at))
+        active = item.status in plan.ACTIVE
+        rows.append((first_id + item.index, public, internal, active, item.updated_at))
     return rows
 
 

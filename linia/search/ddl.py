@@ -140,3 +140,20 @@ TICKETS = FtsTable(
     # Internal notes weigh least and carry their own label: a client's query asks for A only.
     columns=(("public_terms", "A"), ("internal_terms", "D")),
 )
+
+# PostgreSQL: the GIN index of active tickets' documents only (a partial index), read by the
+# queue's text filter over active tickets; ~3 % of the documents at a million tickets.
+TICKETS_ACTIVE_INDEX = f"{TICKETS.fts}_active_gin"
+
+
+def create_active_tickets_index(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX {TICKETS_ACTIVE_INDEX} ON {TICKETS.table} "
+            "USING gin (search_vector) WHERE is_active"
+        )
+
+
+def drop_active_tickets_index(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {TICKETS_ACTIVE_INDEX}")

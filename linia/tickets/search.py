@@ -24,7 +24,7 @@ from linia.search.normalize import normalize_for_index, query_terms, query_words
 from . import events
 from .models import Message, Ticket, TicketEvent, TicketSearchDocument
 from .queries import visible_tickets
-from .workflow import TicketStatus
+from .workflow import ACTIVE_STATUSES, TicketStatus
 
 SOLVED_STATUSES = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 PUBLIC_WEIGHT = 2.0
@@ -53,6 +53,7 @@ def _document(ticket: Ticket, messages: list[Message]) -> TicketSearchDocument:
         ticket=ticket,
         public_terms=normalize_for_index("\n".join(public)),
         internal_terms=normalize_for_index("\n".join(internal)),
+        is_active=ticket.status in ACTIVE_STATUSES,
     )
 
 
@@ -67,6 +68,7 @@ def index_ticket(ticket_id: int) -> None:
         defaults={
             "public_terms": document.public_terms,
             "internal_terms": document.internal_terms,
+            "is_active": document.is_active,
         },
     )
 
@@ -105,7 +107,7 @@ def reindex_tickets(batch_size: int = 500) -> int:
             [_document(ticket, messages[ticket.pk]) for ticket in batch],
             update_conflicts=True,
             unique_fields=["ticket"],
-            update_fields=["public_terms", "internal_terms"],
+            update_fields=["public_terms", "internal_terms", "is_active"],
         )
         count += len(batch)
     return count

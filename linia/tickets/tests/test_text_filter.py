@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from linia.api.tests.conftest import API, client_for
 from linia.directory.tests.factories import actor
 from linia.tickets import queries, services
-from linia.tickets.models import Ticket
+from linia.tickets.models import Ticket, TicketSearchDocument
 from linia.tickets.queries import QueueFilters, list_tickets_for
+from linia.tickets.search import reindex_tickets
 from linia.tickets.tests.factories import make_ticket
 
 
@@ -144,3 +145,47 @@ def test_common_words_go_through_the_subquery_alike(world, tickets, monkeypatch)
     assert numbers(world.requester_a, "kaspersky") == []
     assert numbers(world.agent_a, f"#{tickets['keyboard'].number}") == [tickets["keyboard"].number]
     assert numbers(world.agent_b, "keyb") == []
+
+
+def active_numbers(user, text: str, **filters) -> list[int]:
+    tickets = list_tickets_for(actor(user), QueueFilters(text=text, **filters))
+    return [ticket.number for ticket in tickets]
+
+
+def test_search_documents_know_whether_their_ticket_is_active(
+    world, tickets, django_capture_on_commit_callbacks
+):
+    printer = tickets["printer"]
+    assert TicketSearchDocument.objects.get(ticket=printer).is_active
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_status(
+            actor=actor(world.agent_a), number=printer.number, to="cancelled", note="Duplicate"
+        )
+    assert not TicketSearchDocument.objects.get(ticket=printer).is_active
+    # Cancelled: gone from the active queue's text filter, still found among every status.
+    assert active_numbers(world.agent_a, "принтера") == []
+    assert active_numbers(world.agent_a, "принтера", include_closed=True) == [printer.number]
+    assert active_numbers(world.agent_a, "принтера", statuses=["cancelled"]) == [printer.number]
+    reindexed = reindex_tickets()
+    assert reindexed == Ticket.objects.count()
+    assert not TicketSearchDocument.objects.get(ticket=printer).is_active
+
+
+@pytest.mark.parametrize("as_list", [0, 2_000])
+def test_the_active_text_filter_answers_alike_by_list_and_subquery(
+    world, tickets, monkeypatch, as_list
+):
+    monkeypatch.setattr(queries, "TEXT_MATCHES_AS_LIST_ACTIVE", as_list)
+    assert active_numbers(world.agent_a, "принтера") == [tickets["printer"].number]
+    assert active_numbers(world.agent_a, "keyb", statuses=["new"]) == [tickets["keyboard"].number]
+    assert active_numbers(world.agent_b, "keyb") == []
+    assert active_numbers(world.requester_a, "kaspersky") == []
+
+
+def test_a_document_written_without_the_flag_is_matched_not_missed(world, tickets):
+    """A row that never learnt its status defaults to active: the status filter, not the
+    index, then decides, so a stale flag can cost time but never hide a ticket."""
+    keyboard = tickets["keyboard"]
+    TicketSearchDocument.objects.filter(ticket=keyboard).delete()
+    TicketSearchDocument.objects.create(ticket=keyboard, public_terms="keyboard")
+    assert active_numbers(world.agent_a, "keyboard") == [keyboard.number]
