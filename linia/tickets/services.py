@@ -101,39 +101,47 @@ def _require_staff(actor: Actor) -> None:
 
 
 def _next_number() -> int:
-    """The next ticket number, never below settings.LINIA_FIRST_TICKET_NUMBER. The UPDATE
-    takes the counter row's lock until our transaction ends, so concurrent creators queue here
-    and numbers are never repeated or reused. The counter row is created by migration
-    tickets/0002; if it is missing (a flushed database), INSERT … ON CONFLICT DO NOTHING
-    recreates it without racing another creator. One statement (UPDATE … RETURNING) where the
-    database has it: every ticket pays for this."""
+    """The next ticket number (see _next_numbers)."""
+    return _next_numbers(1)
+
+
+def _next_numbers(count: int) -> int:
+    """The first of `count` consecutive new ticket numbers, never below
+    settings.LINIA_FIRST_TICKET_NUMBER. The UPDATE takes the counter row's lock until our
+    transaction ends, so concurrent creators queue here and numbers are never repeated or
+    reused. The counter row is created by migration tickets/0002; if it is missing (a flushed
+    database), INSERT … ON CONFLICT DO NOTHING recreates it without racing another creator.
+    One statement (UPDATE … RETURNING) where the database has it: every ticket pays for this."""
     first = settings.LINIA_FIRST_TICKET_NUMBER
-    number = _advance_counter(first)
-    if number is None:
+    last = _advance_counter(first, count)
+    if last is None:
         TicketCounter.objects.bulk_create(
             [TicketCounter(name="ticket", value=first - 1)], ignore_conflicts=True
         )
-        number = _advance_counter(first)
-    if number is None:
+        last = _advance_counter(first, count)
+    if last is None:
         raise RuntimeError("the ticket counter row could not be created")
-    return number
+    return last - count + 1
 
 
-def _advance_counter(first: int) -> int | None:
-    """The counter advanced by one (None: the row is missing)."""
+def _advance_counter(first: int, count: int) -> int | None:
+    """The counter advanced by `count`: the last number taken (None: the row is missing)."""
+    lowest_last = first + count - 1
     # RETURNING comes with INSERT … RETURNING: PostgreSQL, SQLite 3.35+ (Django's flag).
     if connection.features.can_return_columns_from_insert:
         larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {TicketCounter._meta.db_table} SET value = {larger}(value + 1, %s) "  # noqa: S608
-                "WHERE name = %s RETURNING value",
-                [first, "ticket"],
+                f"UPDATE {TicketCounter._meta.db_table} "  # noqa: S608
+                f"SET value = {larger}(value + %s, %s) WHERE name = %s RETURNING value",
+                [count, lowest_last, "ticket"],
             )
             row = cursor.fetchone()
         return int(row[0]) if row is not None else None
     counter = TicketCounter.objects.filter(name="ticket")
-    advance = Greatest(F("value") + 1, Value(first), output_field=models.BigIntegerField())
+    advance = Greatest(
+        F("value") + count, Value(lowest_last), output_field=models.BigIntegerField()
+    )
     if not counter.update(value=advance):
         return None
     return counter.values_list("value", flat=True).get()
@@ -377,6 +385,14 @@ def validate_files(files: list[IncomingFile]) -> None:
         _check_file(_safe_filename(incoming.name), incoming.size)
 
 
+def check_received_at(received_at: datetime, *, now: datetime) -> None:
+    """A request's own time stamp (e.g. a phone call logged later): aware, not in the future."""
+    if timezone.is_naive(received_at):
+        raise Invalid(_("The time received needs a time zone."), code="received_at_naive")
+    if received_at > now + timedelta(minutes=5):
+        raise Invalid(_("The time received cannot be in the future."), code="received_at_future")
+
+
 # --- services ----------------------------------------------------------------------------
 
 
@@ -420,12 +436,7 @@ def create_ticket(
     )
     now = timezone.now()
     if received_at is not None:
-        if timezone.is_naive(received_at):
-            raise Invalid(_("The time received needs a time zone."), code="received_at_naive")
-        if received_at > now + timedelta(minutes=5):
-            raise Invalid(
-                _("The time received cannot be in the future."), code="received_at_future"
-            )
+        check_received_at(received_at, now=now)
     category = None
     if category_id is not None:
         category = Category.objects.filter(pk=category_id, is_active=True).first()

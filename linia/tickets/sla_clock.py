@@ -68,7 +68,8 @@ STATE_LABELS = {
 # --- which policy, which calendar ----------------------------------------------------------
 
 
-def _resolve_for(ticket: Ticket) -> ResolvedSla | None:
+def resolve_for(ticket: Ticket) -> ResolvedSla | None:
+    """The policy and calendar for the ticket as it stands (what start_clocks chooses)."""
     category = ticket.category if ticket.category_id else None
     return sla_queries.resolve_sla(
         organization_id=ticket.organization_id,
@@ -197,7 +198,12 @@ def _pin(ticket: Ticket, sla: ResolvedSla | None) -> None:
 
 def start_clocks(ticket: Ticket, *, now: datetime) -> list[str]:
     """A ticket was registered: choose its policy and start the clocks at `received_at`."""
-    sla = _resolve_for(ticket)
+    return start_clocks_with(ticket, resolve_for(ticket), now=now)
+
+
+def start_clocks_with(ticket: Ticket, sla: ResolvedSla | None, *, now: datetime) -> list[str]:
+    """start_clocks with the policy already chosen (by resolve_for, e.g. once for many
+    tickets that share organization, category, type and day)."""
     _pin(ticket, sla)
     _clear_running(ticket)
     if sla is not None:
@@ -210,7 +216,7 @@ def start_clocks(ticket: Ticket, *, now: datetime) -> list[str]:
 def reapply_policy(ticket: Ticket, *, now: datetime) -> list[str]:
     """The priority, category or type changed: choose the policy again and recompute the
     running clocks with its targets (the next update restarts from now)."""
-    sla = _resolve_for(ticket)
+    sla = resolve_for(ticket)
     _pin(ticket, sla)
     if sla is None:
         _clear_running(ticket)

@@ -50,6 +50,32 @@ def record_event(
     return row
 
 
+def record_events(rows: list[TicketEvent]) -> list[TicketEvent]:
+    """record_event for many unsaved rows at once (bulk services): one INSERT, and one
+    dispatch after commit that enqueues every handler task and marks the rows in one UPDATE."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("record_events must run inside a transaction")
+    for row in rows:
+        if row.kind not in EVENT_LABELS:
+            raise ValueError(f"unregistered event kind {row.kind}")
+    saved = TicketEvent.objects.bulk_create(rows)
+    pairs = [(row.pk, row.kind) for row in saved]
+    transaction.on_commit(partial(dispatch_events, pairs), robust=True)
+    return saved
+
+
+def dispatch_events(pairs: list[tuple[int, str]]) -> None:
+    """dispatch_event for many (event id, kind) pairs: the same tasks, one UPDATE."""
+    from .tasks import run_event_handler_task
+
+    for event_id, kind in pairs:
+        for handler in handlers_for(kind):
+            run_event_handler_task(event_id, handler.name)
+    TicketEvent.objects.filter(
+        pk__in=[event_id for event_id, _kind in pairs], dispatched_at__isnull=True
+    ).update(dispatched_at=timezone.now())
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""

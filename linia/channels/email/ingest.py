@@ -184,8 +184,14 @@ def _run(inbound: InboundEmail, raw: bytes) -> IngestResult:
 
 
 def _link(inbound: InboundEmail, parsed: ParsedEmail, result: IngestResult, number: int) -> None:
-    """Record the Message-ID for threading and, for mail that became the ticket's opening or
-    a reply, its sanitized HTML for display."""
+    link_row(inbound, parsed, result, number).save(force_insert=True)
+
+
+def link_row(
+    inbound: InboundEmail, parsed: ParsedEmail, result: IngestResult, number: int
+) -> MessageLink:
+    """The Message-ID recorded for threading and, for mail that became the ticket's opening
+    or a reply, its sanitized HTML for display (unsaved)."""
     link = MessageLink(
         message_id=inbound.message_id,
         ticket_number=number,
@@ -199,7 +205,7 @@ def _link(inbound: InboundEmail, parsed: ParsedEmail, result: IngestResult, numb
             link.html_in_place = not split_reply(parsed.text)[1]
         if "cid:" in parsed.html:
             link.inline_images = _inline_image_ids(parsed, number, result.message_pk)
-    link.save(force_insert=True)
+    return link
 
 
 def _inline_image_ids(parsed: ParsedEmail, number: int, message_pk: int | None) -> dict[str, int]:
@@ -448,6 +454,11 @@ def _find_contact(address: str, ticket: Ticket | None) -> Contact | None:
         .filter(email__iexact=address)
         .order_by("pk")
     )
+    return choose_contact(list(contacts), ticket)
+
+
+def choose_contact(contacts: list[Contact], ticket: Ticket | None) -> Contact | None:
+    """Of the contacts with the sender's address (by id), the one the message is from."""
     if ticket is not None:
         # Prefer the contact this ticket belongs to, then one of the ticket's organization.
         for contact in contacts:
@@ -456,7 +467,7 @@ def _find_contact(address: str, ticket: Ticket | None) -> Contact | None:
         for contact in contacts:
             if contact.organization_id == ticket.organization_id:
                 return contact
-    return contacts.first()
+    return contacts[0] if contacts else None
 
 
 def _staff_sender(address: str) -> Actor | None:

@@ -81,20 +81,21 @@ def test_poll_creates_tickets_and_flags_seen_after_commit(world, dovecot):
     assert poll_all()[0].results == []
 
 
-def test_a_failure_before_commit_leaves_the_message_unseen(world, dovecot):
+def test_a_failure_before_commit_leaves_the_message_unseen(world, dovecot, monkeypatch):
     for number in (1, 2, 3):
         dovecot.deliver(raw_email(message_id=f"<c{number}@x.test>", subject=f"Crash {number}"))
     mailbox = _mailbox(dovecot)
-    real = imap.ingest_message
+    monkeypatch.setattr(imap, "BATCH_SIZE", 1)
+    real = imap.ingest_batch
     calls = []
 
-    def crash_on_second(**kwargs):
+    def crash_on_second(raws, **kwargs):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("killed after fetch, before commit")
-        return real(**kwargs)
+        return real(raws, **kwargs)
 
-    with mock.patch.object(imap, "ingest_message", side_effect=crash_on_second):
+    with mock.patch.object(imap, "ingest_batch", side_effect=crash_on_second):
         [report] = poll_all()
 
     assert report.error == "RuntimeError: killed after fetch, before commit"
@@ -112,13 +113,13 @@ def test_a_failure_before_commit_leaves_the_message_unseen(world, dovecot):
 def test_a_crash_between_commit_and_flag_gives_a_duplicate_not_a_second_ticket(world, dovecot):
     dovecot.deliver(raw_email(message_id="<d1@x.test>", subject="Once"))
     _mailbox(dovecot)
-    real = imap.ingest_message
+    real = imap.ingest_batch
 
-    def commit_then_crash(**kwargs):
-        real(**kwargs)
+    def commit_then_crash(raws, **kwargs):
+        real(raws, **kwargs)
         raise RuntimeError("killed after commit, before flagging")
 
-    with mock.patch.object(imap, "ingest_message", side_effect=commit_then_crash):
+    with mock.patch.object(imap, "ingest_batch", side_effect=commit_then_crash):
         poll_all()
     assert _flags(dovecot) == {"<d1@x.test>": False}
 
