@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from linia.channels.email.ingest import ingest_message
+from linia.channels.email.batch import ingest_batch
+from linia.channels.email.ingest import IngestResult, ingest_message
 from linia.channels.email.models import FailingAddress, InboundEmail
 from linia.core.access import SYSTEM_ACTOR
 from linia.notifications.models import OutboundEmail, OutboundStatus
@@ -42,8 +43,18 @@ def open_ticket(world):
     return ticket
 
 
+def _alone(raw: bytes) -> IngestResult:
+    return ingest_message(raw=raw, source="pipe")
+
+
+def _in_a_batch(raw: bytes) -> IngestResult:
+    [result] = ingest_batch([raw], source="pipe")
+    return result
+
+
+@pytest.mark.parametrize("ingest", [_alone, _in_a_batch], ids=["alone", "batch"])
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_corpus_message(name, open_ticket, settings):
+def test_corpus_message(name, ingest, open_ticket, settings):
     settings.LINIA_MAX_ATTACHMENT_BYTES = 100_000
     expect = EXPECTED[name]
     raw = (CORPUS / name).read_bytes()
@@ -52,7 +63,7 @@ def test_corpus_message(name, open_ticket, settings):
     )
     messages_before = Message.objects.filter(ticket=open_ticket).count()
 
-    result = ingest_message(raw=raw, source="pipe")
+    result = ingest(raw)
 
     assert result.outcome == expect["outcome"], result
     inbound = InboundEmail.objects.get(pk=result.inbound_id)
