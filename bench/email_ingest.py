@@ -8,7 +8,7 @@
 The mix: 60 % new requests from known contacts, 30 % replies threaded by In-Reply-To, 10 %
 from unknown senders (a contact in "Unsorted" is created). Each message is a few hundred
 bytes of text, a third of them with a 20 kB attachment. Everything goes through
-`ingest_batch` in batches of 50, as the IMAP poller ingests (`--batch 1`: `ingest_message`,
+`ingest_batch` in batches of 100, as the IMAP poller ingests (`--batch 1`: `ingest_message`,
 one at a time, as the pipe and the SMTP receiver do), including raw storage, parsing,
 threading and the ticket services; event
 handlers (notification mail) are enqueued (Redis when REDIS_URL is set, as in production;
@@ -77,7 +77,7 @@ def main() -> None:
     parser.add_argument(
         "--batch",
         type=int,
-        default=50,
+        default=100,
         help="messages per ingest_batch call, as the IMAP poller's BATCH_SIZE (1: one at a "
         "time through ingest_message, as the pipe and the SMTP receiver do)",
     )

@@ -25,18 +25,19 @@ from linia.directory.models import Contact
 from linia.sla.queries import ResolvedSla
 
 from . import events, sla_clock
-from .models import Category, Channel, Level, Message, Ticket, TicketEvent
+from .models import Attachment, Category, Channel, Level, Message, Ticket, TicketEvent
 from .services import (
     MAX_BODY,
     MAX_SUBJECT,
     IncomingFile,
+    _attachment_event,
+    _attachment_rows,
     _category_team,
     _check_choice,
     _clean_text,
     _default_team,
     _next_numbers,
     _serving_team,
-    _store_files,
     check_received_at,
     priority_for,
     validate_files,
@@ -174,9 +175,18 @@ def create_tickets(requests: list[ContactRequest]) -> list[Ticket]:
             for ticket, request in zip(tickets, requests, strict=True)
         ]
     )
+    attachments: list[Attachment] = []
+    file_events: list[TicketEvent] = []
     for ticket, request in zip(tickets, requests, strict=True):
-        if request.files:
-            _store_files(ticket, None, request.files, request.actor, is_internal=False)
+        rows = _attachment_rows(ticket, None, request.files, request.actor, is_internal=False)
+        attachments += rows
+        file_events += [_attachment_event(row, request.actor) for row in rows]
+    if attachments:
+        Attachment.objects.bulk_create(attachments)
+        # The events name their attachment: written once the rows have their ids.
+        for event, attachment in zip(file_events, attachments, strict=True):
+            event.payload["attachment_id"] = attachment.pk
+        record_events(file_events)
     return tickets
 
 

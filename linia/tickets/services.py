@@ -42,7 +42,7 @@ from .models import (
     TicketEvent,
     TicketType,
 )
-from .timeline import record_event
+from .timeline import record_event, record_events
 from .workflow import TicketStatus
 
 DEFAULT_MATRIX: dict[tuple[str, str], str] = {
@@ -319,6 +319,22 @@ def _store_files(
     *,
     is_internal: bool,
 ) -> list[Attachment]:
+    attachments = _attachment_rows(ticket, message, files, actor, is_internal=is_internal)
+    Attachment.objects.bulk_create(attachments)
+    # The events name their attachment: built once the rows have their ids.
+    record_events([_attachment_event(attachment, actor) for attachment in attachments])
+    return attachments
+
+
+def _attachment_rows(
+    ticket: Ticket,
+    message: Message | None,
+    files: list[IncomingFile],
+    actor: Actor,
+    *,
+    is_internal: bool,
+) -> list[Attachment]:
+    """The files checked and written to storage, as unsaved rows."""
     if len(files) > settings.LINIA_MAX_ATTACHMENTS_PER_MESSAGE:
         raise Invalid(
             _("Too many files: at most %(limit)d per message.")
@@ -326,7 +342,7 @@ def _store_files(
             code="too_many_attachments",
         )
     validate_files(files)  # every file, before any is written to storage
-    stored = []
+    rows = []
     for incoming in files:
         name = _safe_filename(incoming.name)
         content_type = incoming.content_type or mimetypes.guess_type(name)[0] or ""
@@ -340,17 +356,20 @@ def _store_files(
             uploaded_by_id=actor.user_id,
         )
         attachment.file.save(name, incoming.content, save=False)
-        attachment.save()
-        record_event(
-            ticket,
-            events.ATTACHMENT_ADDED,
-            actor=actor,
-            new=name,
-            is_internal=is_internal,
-            payload={"attachment_id": attachment.pk, "size": incoming.size},
-        )
-        stored.append(attachment)
-    return stored
+        rows.append(attachment)
+    return rows
+
+
+def _attachment_event(attachment: Attachment, actor: Actor) -> TicketEvent:
+    return TicketEvent(
+        ticket=attachment.ticket,
+        kind=events.ATTACHMENT_ADDED,
+        actor_id=actor.user_id,
+        actor_name=actor.name,
+        new_value=attachment.filename,
+        is_internal=attachment.is_internal,
+        payload={"attachment_id": attachment.pk, "size": attachment.size},
+    )
 
 
 def _safe_filename(name: str) -> str:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from linia.accounts.models import User, UserRole
 from linia.core.access import Actor
-from linia.directory.models import Contact
+from linia.directory.models import Contact, Organization
 from linia.tickets import bulk
 from linia.tickets.models import Channel, Ticket
 
@@ -38,7 +38,8 @@ from .ingest import (
     _is_own_mail,
     _new_ticket_body,
     _reply_body,
-    _unknown_sender,
+    catch_all_contact,
+    catch_all_organization,
     choose_contact,
     ingest_message,
     link_row,
@@ -71,6 +72,7 @@ class _Batch:
         self.inbound: dict[int, InboundEmail] = {}
         self.results: list[IngestResult | None] = [None] * len(raws)
         self.actors: dict[int, Actor] = {}  # contact id → actor
+        self.catch_all: Organization | None = None
 
     def parse(self) -> list[int]:
         """The indexes of the messages parsed; the others will go alone (and be kept)."""
@@ -250,10 +252,10 @@ def _catch_all_contact(
     mailbox = batch.mailbox
     if mailbox is not None and mailbox.unknown_sender_policy == UnknownSenderPolicy.REJECT:
         return None
-    contact = _unknown_sender(batch.inbound[index], batch.parsed[index])
-    if contact is not None:
-        contact = Contact.objects.select_related("user", "organization").get(pk=contact.pk)
-        contacts[batch.parsed[index].from_address.lower()] = [contact]
+    if batch.catch_all is None:
+        batch.catch_all = catch_all_organization()
+    contact = catch_all_contact(batch.parsed[index], batch.catch_all)
+    contacts[batch.parsed[index].from_address.lower()] = [contact]
     return contact
 
 

@@ -501,6 +501,11 @@ def _unknown_sender(inbound: InboundEmail, parsed: ParsedEmail) -> Contact | Non
     if mailbox is not None and mailbox.unknown_sender_policy == UnknownSenderPolicy.REJECT:
         _send_rejection(parsed)
         return None
+    return catch_all_contact(parsed, catch_all_organization())
+
+
+def catch_all_organization() -> Organization:
+    """The organization unknown senders are filed under ("Unsorted"), created if missing."""
     organization = Organization.objects.filter(name=CATCH_ALL_ORGANIZATION).first()
     if organization is None:
         organization = directory_services.create_organization(
@@ -508,12 +513,19 @@ def _unknown_sender(inbound: InboundEmail, parsed: ParsedEmail) -> Contact | Non
             name=CATCH_ALL_ORGANIZATION,
             notes=_("Senders Linia did not know, filed here by the e-mail channel for triage."),
         )
+    return organization
+
+
+def catch_all_contact(parsed: ParsedEmail, organization: Organization) -> Contact:
+    """A new contact of the catch-all `organization` for the sender of `parsed`."""
     name = parsed.from_name or parsed.from_address.split("@")[0]
-    return directory_services.create_contact(
+    contact = directory_services.create_contact(
         organization_id=organization.pk,
         full_name=name[:200] or parsed.from_address,
         email=parsed.from_address if len(parsed.from_address) <= 254 else "",
     )
+    contact.organization = organization
+    return contact
 
 
 def _send_rejection(parsed: ParsedEmail) -> None:

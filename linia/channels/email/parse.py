@@ -112,7 +112,21 @@ def decode_header_value(value: Any) -> str:
     return " ".join("".join(out).split())
 
 
+def _plain_values(message: Message, name: str) -> list[str] | None:
+    """The header's raw values when every one is plain ASCII without encoded words: then the
+    parsed value (policy.default builds a structured object, the parse's costliest part)
+    would decode to the same text. None when any needs decoding."""
+    lowered = name.lower()
+    values = [str(raw) for key, raw in message.raw_items() if key.lower() == lowered]
+    if all(value.isascii() and "=?" not in value for value in values):
+        return values
+    return None
+
+
 def _header(message: Message, name: str) -> str:
+    plain = _plain_values(message, name)
+    if plain is not None:
+        return " ".join(plain[0].split()) if plain else ""
     try:
         value = message.get(name)
     except Exception:
@@ -135,9 +149,9 @@ def _message_ids(value: str) -> list[str]:
 
 
 def _addresses(message: Message, name: str) -> list[tuple[str, str]]:
-    values = []
+    values = _plain_values(message, name) or []
     try:
-        values = [str(v) for v in message.get_all(name, [])]
+        values = values or [str(v) for v in message.get_all(name, [])]
     except Exception:
         values = [str(raw) for key, raw in message.raw_items() if key.lower() == name.lower()]
     decoded = [decode_header_value(v) for v in values]
