@@ -73,6 +73,7 @@ class _Batch:
         self.results: list[IngestResult | None] = [None] * len(raws)
         self.actors: dict[int, Actor] = {}  # contact id → actor
         self.catch_all: Organization | None = None
+        self.alone_ids: set[str] = set()  # Message-IDs of the messages that go alone
 
     def parse(self) -> list[int]:
         """The indexes of the messages parsed; the others will go alone (and be kept)."""
@@ -192,8 +193,14 @@ def _plan(batch: _Batch, indexes: list[int]) -> _Round:
     limit = settings.LINIA_EMAIL_RATE_LIMIT
     for index, message in parsed.items():
         sender = message.from_address
-        if any(ref in in_round for ref in message.in_reply_to + message.references):
+        refs = message.in_reply_to + message.references
+        if any(ref in in_round for ref in refs):
             decided.later.append(index)
+            continue
+        if any(ref in batch.alone_ids for ref in refs):
+            # It answers a message that goes alone, after this round: it follows that one
+            # (one by one, in order) rather than overtake it and miss its thread.
+            _go_alone(batch, decided, index)
             continue
         plain = (
             sender
@@ -212,13 +219,13 @@ def _plan(batch: _Batch, indexes: list[int]) -> _Round:
         number = by_index[index]
         ticket = tickets.get(number) if number is not None else None
         if not plain or (number is not None and ticket is None):
-            decided.alone.append(index)
+            _go_alone(batch, decided, index)
             continue
         contact = choose_contact(contacts.get(sender.lower(), []), ticket)
         if ticket is not None:
             reply = _plain_reply(batch, index, contact, ticket) if contact else None
             if reply is None:
-                decided.alone.append(index)
+                _go_alone(batch, decided, index)
             else:
                 decided.replies.append(index)
                 decided.reply_items.append(reply)
@@ -226,10 +233,15 @@ def _plan(batch: _Batch, indexes: list[int]) -> _Round:
         if contact is None:
             contact = _catch_all_contact(batch, index, contacts)
         if contact is None or not contact.organization.is_active:
-            decided.alone.append(index)
+            _go_alone(batch, decided, index)
             continue
         _new_request(batch, decided, index, contact)
     return decided
+
+
+def _go_alone(batch: _Batch, decided: _Round, index: int) -> None:
+    decided.alone.append(index)
+    batch.alone_ids.add(batch.parsed[index].message_id)
 
 
 def _plain_reply(

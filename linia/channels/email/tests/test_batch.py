@@ -160,3 +160,29 @@ def test_plain_messages_cost_a_few_statements_each(world, settings):
     small, large = statements(5, 0), statements(25, 100)
     # 20 more messages: their rows (bulk inserts) but no statement of their own.
     assert large - small <= 2
+
+
+def test_a_reply_to_a_message_that_goes_alone_follows_it(world):
+    """The staff note lands on the ticket by its subject tag (alone: staff mail); the reply
+    to that note must thread to the same ticket, as it would one message at a time."""
+    [opened] = ingest_batch([raw_email(message_id="<t@x.test>")], source="imap")
+    number = opened.number
+    results = ingest_batch(
+        [
+            raw_email(
+                sender="agent_a@example.test",
+                message_id="<note@x.test>",
+                subject=f"Re: VPN [#{number}]",
+            ),
+            raw_email(
+                message_id="<after-note@x.test>",
+                subject="Re: VPN",
+                headers={"In-Reply-To": "<note@x.test>"},
+            ),
+        ],
+        source="imap",
+    )
+    assert [(result.outcome, result.ticket_number) for result in results] == [
+        ("appended", number),
+        ("appended", number),
+    ]
