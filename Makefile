@@ -67,7 +67,7 @@ test: setup browser-deps
 LINT_STEPS := \
 	"$(BIN)/ruff format --check ." \
 	"$(BIN)/ruff check ." \
-	"$(BIN)/mypy linia" \
+	"$(BIN)/mypy linia bench" \
 	"$(BIN)/lint-imports" \
 	"$(LINIA) makemigrations --check --dry-run" \
 	"scripts/check-messages.sh"

@@ -25,6 +25,7 @@ import tempfile
 import time
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -131,7 +132,7 @@ def main() -> None:
     outcomes: dict[str, int] = {}
     queries = 0
 
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         nonlocal queries
         queries += 1
         return execute(sql, params, many, context)

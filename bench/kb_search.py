@@ -101,7 +101,7 @@ def _queries(count: int, seed: int) -> list[str]:
     from linia.search.normalize import tokens
 
     rng = random.Random(seed + 1)
-    queries = []
+    queries: list[str] = []
     while len(queries) < count:
         language = textgen.pick_language(rng)
         words = [
