@@ -10,6 +10,8 @@ from linia.channels.email.batch import ingest_batch
 from linia.channels.email.ingest import ingest_message
 from linia.channels.email.models import InboundEmail, MessageLink
 from linia.directory.models import Contact
+from linia.directory.tests.factories import actor
+from linia.tickets import services as ticket_services
 from linia.tickets import events
 from linia.tickets.models import Message, Ticket, TicketEvent
 
@@ -108,7 +110,11 @@ def test_a_batch_writes_what_one_at_a_time_writes(world, django_capture_on_commi
 
 def test_replies_that_change_a_status_or_carry_files_go_one_at_a_time(world):
     [opened] = ingest_batch([raw_email(message_id="<o@x.test>")], source="imap")
-    Ticket.objects.filter(number=opened.number).update(status="pending")
+    agent = actor(world.agent_a)
+    for status in ("in_progress", "pending"):
+        ticket_services.change_status(
+            actor=agent, number=opened.number, to=status, note="Waiting for the user"
+        )
     [reply] = ingest_batch(
         [raw_email(message_id="<r@x.test>", headers={"In-Reply-To": "<o@x.test>"})],
         source="imap",
