@@ -11,8 +11,8 @@ from linia.channels.email.ingest import ingest_message
 from linia.channels.email.models import InboundEmail, MessageLink
 from linia.directory.models import Contact
 from linia.directory.tests.factories import actor
-from linia.tickets import services as ticket_services
 from linia.tickets import events
+from linia.tickets import services as ticket_services
 from linia.tickets.models import Message, Ticket, TicketEvent
 
 from .factories import raw_email
