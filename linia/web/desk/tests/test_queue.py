@@ -264,3 +264,27 @@ def test_clients_are_sent_to_the_portal(client, world):
         response = client.get(QUEUE)
         assert response.status_code == 302
         assert response["Location"] == "/"
+
+
+def test_a_queue_row_carries_every_column_escaped(agent_client, world):
+    with_markup = make_ticket(actor(world.requester_a), subject="<b>Printer</b> & scanner")
+    services.assign_ticket(
+        actor=actor(world.agent_a), number=with_markup.number, assignee_id=world.agent_a.pk
+    )
+    unassigned = make_ticket(actor(world.requester_a), subject="Mouse")
+    html = agent_client.get(QUEUE).content.decode()
+    row = html[html.index(f"#{with_markup.number}</a>") :]
+    row = row[: row.index("</tr>")]
+    link = f'<a href="/desk/tickets/{with_markup.number}/">'
+    assert row.count(link) == 1  # the subject's (the number's link opens the row)
+    assert f"{link}&lt;b&gt;Printer&lt;/b&gt; &amp; scanner</a>" in html
+    assert "<b>Printer</b>" not in html
+    assert world.agent_a.display_name in row
+    assert '<td title="L1 Service desk">L1</td>' in row
+    assert '<td class="nowrap sla">' in row
+    assert "<time datetime=" in row
+    assert (
+        f'<tr class="unassigned"><td class="nowrap"><a href="/desk/tickets/{unassigned.number}/">'
+        in html
+    )
+    assert f'<tr><td class="nowrap"><a href="/desk/tickets/{with_markup.number}/">' in html
