@@ -25,24 +25,22 @@ from linia.directory.models import Contact
 from linia.sla.queries import ResolvedSla
 
 from . import events, sla_clock
-from .models import Attachment, Category, Channel, Level, Message, Ticket, TicketEvent
+from .models import Category, Channel, Level, Message, Ticket
 from .services import (
     MAX_BODY,
     MAX_SUBJECT,
     IncomingFile,
-    _attachment_event,
     _attachment_rows,
-    _category_team,
     _check_choice,
     _clean_text,
-    _default_team,
     _next_numbers,
-    _serving_team,
+    _save_attachments,
     check_received_at,
     priority_for,
+    route_team,
     validate_files,
 )
-from .timeline import record_events
+from .timeline import event_row, record_events
 from .workflow import TicketStatus
 
 # A client's reply changes nothing but the thread in these statuses (pending and resolved
@@ -119,14 +117,8 @@ def create_tickets(requests: list[ContactRequest]) -> list[Ticket]:
         tier = category.default_tier if category else 1
         key = (request.team_id, category.pk if category else None, organization.pk, tier)
         if key not in teams:
-            teams[key] = (
-                (
-                    _serving_team(request.team_id, organization_id=organization.pk)
-                    if request.team_id
-                    else None
-                )
-                or _category_team(category, organization_id=organization.pk)
-                or _default_team(organization_id=organization.pk, tier=tier)
+            teams[key] = route_team(
+                request.team_id, category, organization_id=organization.pk, tier=tier
             )
         team = teams[key]
         received_at = request.received_at or now
@@ -164,29 +156,25 @@ def create_tickets(requests: list[ContactRequest]) -> list[Ticket]:
     Ticket.objects.bulk_create(tickets)
     record_events(
         [
-            TicketEvent(
-                ticket=ticket,
-                kind=events.TICKET_CREATED,
-                actor_id=request.actor.user_id,
-                actor_name=request.actor.name,
-                new_value=str(ticket.number),
+            event_row(
+                ticket,
+                events.TICKET_CREATED,
+                actor=request.actor,
+                new=ticket.number,
                 payload={"channel": ticket.channel, "priority": priority, "tier": ticket.tier},
             )
             for ticket, request in zip(tickets, requests, strict=True)
         ]
     )
-    attachments: list[Attachment] = []
-    file_events: list[TicketEvent] = []
-    for ticket, request in zip(tickets, requests, strict=True):
-        rows = _attachment_rows(ticket, None, request.files, request.actor, is_internal=False)
-        attachments += rows
-        file_events += [_attachment_event(row, request.actor) for row in rows]
-    if attachments:
-        Attachment.objects.bulk_create(attachments)
-        # The events name their attachment: written once the rows have their ids.
-        for event, attachment in zip(file_events, attachments, strict=True):
-            event.payload["attachment_id"] = attachment.pk
-        record_events(file_events)
+    uploads = [
+        (attachment, request.actor)
+        for ticket, request in zip(tickets, requests, strict=True)
+        for attachment in _attachment_rows(
+            ticket, None, request.files, request.actor, is_internal=False
+        )
+    ]
+    if uploads:
+        _save_attachments(uploads)
     return tickets
 
 
@@ -233,11 +221,10 @@ def add_replies(replies: list[ContactReply]) -> list[Message]:
     )
     record_events(
         [
-            TicketEvent(
-                ticket=message.ticket,
-                kind=events.MESSAGE_ADDED,
-                actor_id=reply.actor.user_id,
-                actor_name=reply.actor.name,
+            event_row(
+                message.ticket,
+                events.MESSAGE_ADDED,
+                actor=reply.actor,
                 payload={"message_id": message.pk, "internal": False, "from_staff": False},
             )
             for message, reply in zip(messages, replies, strict=True)

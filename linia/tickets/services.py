@@ -42,7 +42,7 @@ from .models import (
     TicketEvent,
     TicketType,
 )
-from .timeline import record_event, record_events
+from .timeline import event_row, record_event, record_events
 from .workflow import TicketStatus
 
 DEFAULT_MATRIX: dict[tuple[str, str], str] = {
@@ -205,6 +205,19 @@ def _default_team(*, organization_id: int, tier: int) -> Team | None:
     )
 
 
+def route_team(
+    team_id: int | None, category: Category | None, *, organization_id: int, tier: int
+) -> Team | None:
+    """The team a new ticket goes to: the named one (e.g. a mailbox's default) when it is
+    active and serves the organization, else the category's, else the organization's
+    default team at `tier`."""
+    return (
+        (_serving_team(team_id, organization_id=organization_id) if team_id else None)
+        or _category_team(category, organization_id=organization_id)
+        or _default_team(organization_id=organization_id, tier=tier)
+    )
+
+
 def _category_team(category: Category | None, *, organization_id: int) -> Team | None:
     """The category's default team, if it is active and serves the organization (a team that
     does not serve it could not see the ticket)."""
@@ -320,10 +333,27 @@ def _store_files(
     is_internal: bool,
 ) -> list[Attachment]:
     attachments = _attachment_rows(ticket, message, files, actor, is_internal=is_internal)
-    Attachment.objects.bulk_create(attachments)
-    # The events name their attachment: built once the rows have their ids.
-    record_events([_attachment_event(attachment, actor) for attachment in attachments])
+    _save_attachments([(attachment, actor) for attachment in attachments])
     return attachments
+
+
+def _save_attachments(uploads: list[tuple[Attachment, Actor]]) -> None:
+    """Write checked attachment rows (each with its uploader) in one INSERT, then their
+    ticket.attachment_added events, which name the rows' ids."""
+    Attachment.objects.bulk_create([attachment for attachment, _actor in uploads])
+    record_events(
+        [
+            event_row(
+                attachment.ticket,
+                events.ATTACHMENT_ADDED,
+                actor=actor,
+                new=attachment.filename,
+                is_internal=attachment.is_internal,
+                payload={"attachment_id": attachment.pk, "size": attachment.size},
+            )
+            for attachment, actor in uploads
+        ]
+    )
 
 
 def _attachment_rows(
@@ -358,18 +388,6 @@ def _attachment_rows(
         attachment.file.save(name, incoming.content, save=False)
         rows.append(attachment)
     return rows
-
-
-def _attachment_event(attachment: Attachment, actor: Actor) -> TicketEvent:
-    return TicketEvent(
-        ticket=attachment.ticket,
-        kind=events.ATTACHMENT_ADDED,
-        actor_id=actor.user_id,
-        actor_name=actor.name,
-        new_value=attachment.filename,
-        is_internal=attachment.is_internal,
-        payload={"attachment_id": attachment.pk, "size": attachment.size},
-    )
 
 
 def _safe_filename(name: str) -> str:
@@ -471,11 +489,7 @@ def create_ticket(
     files = files or []
     validate_files(files)
     tier = category.default_tier if category else 1
-    team = (
-        (_serving_team(team_id, organization_id=organization.pk) if team_id else None)
-        or _category_team(category, organization_id=organization.pk)
-        or _default_team(organization_id=organization.pk, tier=tier)
-    )
+    team = route_team(team_id, category, organization_id=organization.pk, tier=tier)
     ticket = Ticket(
         number=_next_number(),
         subject=subject,

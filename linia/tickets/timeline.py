@@ -31,11 +31,32 @@ def record_event(
 
     Must run inside the service's transaction: an event without one is a bug.
     """
-    if not connection.in_atomic_block:
-        raise RuntimeError("record_event must run inside a transaction")
-    if kind not in EVENT_LABELS:
-        raise ValueError(f"unregistered event kind {kind}")
-    row = TicketEvent.objects.create(
+    row = event_row(
+        ticket,
+        kind,
+        actor=actor,
+        field=field,
+        old=old,
+        new=new,
+        payload=payload,
+        is_internal=is_internal,
+    )
+    return record_events([row])[0]
+
+
+def event_row(
+    ticket: Ticket,
+    kind: str,
+    *,
+    actor: Actor,
+    field: str = "",
+    old: object = "",
+    new: object = "",
+    payload: dict[str, Any] | None = None,
+    is_internal: bool = False,
+) -> TicketEvent:
+    """The unsaved row record_event writes (bulk services collect them for record_events)."""
+    return TicketEvent(
         ticket=ticket,
         kind=kind,
         actor_id=actor.user_id,
@@ -46,26 +67,38 @@ def record_event(
         payload=payload or {},
         is_internal=is_internal,
     )
-    transaction.on_commit(partial(dispatch_event, row.pk, kind), robust=True)
-    return row
 
 
 def record_events(rows: list[TicketEvent]) -> list[TicketEvent]:
-    """record_event for many unsaved rows at once (bulk services): one INSERT, and one
-    dispatch after commit that enqueues every handler task and marks the rows in one UPDATE."""
+    """Write unsaved event rows (event_row) in one INSERT and schedule one dispatch of them
+    all for after commit. Must run inside the service's transaction."""
     if not connection.in_atomic_block:
-        raise RuntimeError("record_events must run inside a transaction")
+        raise RuntimeError("record_event must run inside a transaction")
     for row in rows:
         if row.kind not in EVENT_LABELS:
             raise ValueError(f"unregistered event kind {row.kind}")
+    if not rows:
+        return []
     saved = TicketEvent.objects.bulk_create(rows)
     pairs = [(row.pk, row.kind) for row in saved]
     transaction.on_commit(partial(dispatch_events, pairs), robust=True)
     return saved
 
 
+def dispatch_event(event_id: int, kind: str | None = None) -> None:
+    """Enqueue one task per handler of the event's kind, then mark the row dispatched.
+
+    `kind` is known when dispatching right after commit; redelivery reads it from the row."""
+    if kind is None:
+        kind = TicketEvent.objects.filter(pk=event_id).values_list("kind", flat=True).first()
+        if kind is None:
+            return
+    dispatch_events([(event_id, kind)])
+
+
 def dispatch_events(pairs: list[tuple[int, str]]) -> None:
-    """dispatch_event for many (event id, kind) pairs: the same tasks, one UPDATE."""
+    """Enqueue one task per handler of each (event id, kind), then mark the rows dispatched
+    in one UPDATE."""
     from .tasks import run_event_handler_task
 
     for event_id, kind in pairs:
@@ -80,20 +113,3 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     return str(value)
-
-
-def dispatch_event(event_id: int, kind: str | None = None) -> None:
-    """Enqueue one task per handler of the event's kind, then mark the row dispatched.
-
-    `kind` is known when dispatching right after commit; redelivery reads it from the row."""
-    from .tasks import run_event_handler_task
-
-    if kind is None:
-        kind = TicketEvent.objects.filter(pk=event_id).values_list("kind", flat=True).first()
-        if kind is None:
-            return
-    for handler in handlers_for(kind):
-        run_event_handler_task(event_id, handler.name)
-    TicketEvent.objects.filter(pk=event_id, dispatched_at__isnull=True).update(
-        dispatched_at=timezone.now()
-    )
