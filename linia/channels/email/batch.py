@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
@@ -24,14 +24,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linia.accounts.models import User, UserRole
 from linia.core.access import Actor
 from linia.directory.models import Contact, Organization
 from linia.tickets import bulk
 from linia.tickets.models import Channel, Ticket
 
 from .ingest import (
-    RATE_LIMIT_WINDOW,
     IngestResult,
     _contact_actor,
     _describe,
@@ -41,8 +39,12 @@ from .ingest import (
     catch_all_contact,
     catch_all_organization,
     choose_contact,
+    decided_inbound,
     ingest_message,
     link_row,
+    rate_limit_window,
+    settle,
+    staff_users,
 )
 from .models import InboundEmail, Mailbox, MessageLink, Outcome, UnknownSenderPolicy
 from .parse import ParsedEmail, parse_email
@@ -143,25 +145,20 @@ def _plan(batch: _Batch, indexes: list[int]) -> _Round:
     decided = _Round()
     parsed = {index: batch.parsed[index] for index in indexes}
     senders = {message.from_address for message in parsed.values() if message.from_address}
-    own_ids = Counter(message.message_id for message in parsed.values())
+    own_ids = {message.message_id for message in parsed.values()}
     seen_before = set(
-        InboundEmail.objects.filter(message_id__in=list(own_ids))
-        .exclude(outcome__in=[Outcome.QUARANTINED, Outcome.DISCARDED, Outcome.PENDING])
-        .values_list("message_id", flat=True)
+        decided_inbound().filter(message_id__in=own_ids).values_list("message_id", flat=True)
     )
     recent = dict(
-        InboundEmail.objects.filter(
-            sender__in=senders, received_at__gte=timezone.now() - RATE_LIMIT_WINDOW
-        )
-        .exclude(outcome=Outcome.DUPLICATE)
+        rate_limit_window()
+        .filter(sender__in=senders)
         .values("sender")
         .annotate(count=Count("pk"))
         .values_list("sender", "count")
     )
     lowered = {sender.lower() for sender in senders}
     staff = set(
-        User.objects.filter(is_active=True)
-        .exclude(role__in=[UserRole.REQUESTER, UserRole.CLIENT_MANAGER])
+        staff_users()
         .annotate(address=Lower("email"))
         .filter(address__in=lowered)
         .values_list("address", flat=True)
@@ -187,7 +184,7 @@ def _plan(batch: _Batch, indexes: list[int]) -> _Round:
             number__in={number for number in by_index.values() if number is not None}
         ).only("pk", "number", "requester_id", "organization_id", "status")
     }
-    in_round = set(own_ids)
+    in_round = own_ids
     taken: set[str] = set()
     counted: Counter[str] = Counter()
     limit = settings.LINIA_EMAIL_RATE_LIMIT
@@ -294,27 +291,20 @@ def _new_request(batch: _Batch, decided: _Round, index: int, contact: Contact) -
 
 def _write(batch: _Batch, decided: _Round) -> None:
     tickets = bulk.create_tickets(decided.requests)
-    now = timezone.now()
-    rows: list[tuple[int, IngestResult]] = []
-    for index, ticket in zip(decided.new, tickets, strict=True):
-        rows.append((index, IngestResult(Outcome.CREATED, ticket.number)))
     messages = bulk.add_replies(decided.reply_items)
-    for index, message in zip(decided.replies, messages, strict=True):
-        rows.append(
-            (index, IngestResult(Outcome.APPENDED, message.ticket.number, "", 0, message.pk))
-        )
+    rows = [
+        (index, IngestResult(Outcome.CREATED, ticket.number))
+        for index, ticket in zip(decided.new, tickets, strict=True)
+    ] + [
+        (index, IngestResult(Outcome.APPENDED, message.ticket.number, "", 0, message.pk))
+        for index, message in zip(decided.replies, messages, strict=True)
+    ]
     for index, result in rows:
-        inbound = batch.inbound[index]
-        inbound.outcome = result.outcome
-        inbound.ticket_number = result.ticket_number
-        inbound.processed_at = now
-        inbound.attempts = 1
+        settle(batch.inbound[index], result)
     InboundEmail.objects.bulk_create([batch.inbound[index] for index, _result in rows])
     links = []
     for index, result in rows:
         inbound = batch.inbound[index]
         links.append(link_row(inbound, batch.parsed[index], result, result.number))
-        batch.results[index] = IngestResult(
-            result.outcome, result.ticket_number, "", inbound.pk, result.message_pk
-        )
+        batch.results[index] = replace(result, inbound_id=inbound.pk)
     MessageLink.objects.bulk_create(links)

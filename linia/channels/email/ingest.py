@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -56,6 +56,8 @@ logger = logging.getLogger(__name__)
 
 CATCH_ALL_ORGANIZATION = "Unsorted"
 RATE_LIMIT_WINDOW = timedelta(minutes=10)
+# Rows that hold no decided outcome: a Message-ID seen only in these is not a duplicate.
+UNDECIDED = (Outcome.QUARANTINED, Outcome.DISCARDED, Outcome.PENDING)
 
 
 @dataclass(frozen=True)
@@ -121,9 +123,7 @@ def ingest_message(
 
 def retry_inbound(*, inbound_id: int) -> IngestResult:
     """Process a quarantined (or discarded) message again. Raises NotFound."""
-    if not InboundEmail.objects.filter(
-        pk=inbound_id, outcome__in=[Outcome.QUARANTINED, Outcome.DISCARDED, Outcome.PENDING]
-    ).exists():
+    if not InboundEmail.objects.filter(pk=inbound_id, outcome__in=UNDECIDED).exists():
         raise NotFound(_("No such message in the quarantine."))
     return process_inbound(inbound_id=inbound_id)
 
@@ -181,6 +181,15 @@ def _run(inbound: InboundEmail, raw: bytes) -> IngestResult:
     _describe_safely(inbound, raw)
     _finish(inbound, IngestResult(Outcome.QUARANTINED, None, reason))
     return IngestResult(Outcome.QUARANTINED, None, reason, inbound.pk)
+
+
+def settle(inbound: InboundEmail, result: IngestResult) -> None:
+    """Give the stored message its outcome (unsaved): one more attempt, processed now."""
+    inbound.outcome = result.outcome
+    inbound.ticket_number = result.ticket_number
+    inbound.reason = result.reason
+    inbound.processed_at = timezone.now()
+    inbound.attempts += 1
 
 
 def _link(inbound: InboundEmail, parsed: ParsedEmail, result: IngestResult, number: int) -> None:
@@ -241,11 +250,7 @@ def _describe_safely(inbound: InboundEmail, raw: bytes) -> None:
 
 
 def _finish(inbound: InboundEmail, result: IngestResult) -> None:
-    inbound.outcome = result.outcome
-    inbound.ticket_number = result.ticket_number
-    inbound.reason = result.reason
-    inbound.processed_at = timezone.now()
-    inbound.attempts += 1
+    settle(inbound, result)
     if inbound._state.adding:
         inbound.save(force_insert=True)
         return
@@ -402,8 +407,8 @@ def _is_own_mail(parsed: ParsedEmail) -> bool:
 
 def _duplicate_of(inbound: InboundEmail, parsed: ParsedEmail) -> InboundEmail | None:
     earlier = (
-        InboundEmail.objects.filter(message_id=parsed.message_id)
-        .exclude(outcome__in=[Outcome.QUARANTINED, Outcome.DISCARDED, Outcome.PENDING])
+        decided_inbound()
+        .filter(message_id=parsed.message_id)
         .only("pk", "sender", "subject", "ticket_number")
         .order_by("pk")
     )
@@ -438,14 +443,28 @@ def _mark_failing(parsed: ParsedEmail) -> None:
 
 
 def _rate_limited(inbound: InboundEmail, sender: str) -> bool:
-    limit = settings.LINIA_EMAIL_RATE_LIMIT
-    since = timezone.now() - RATE_LIMIT_WINDOW
-    recent = InboundEmail.objects.filter(sender=sender, received_at__gte=since).exclude(
-        outcome=Outcome.DUPLICATE
-    )
+    recent = rate_limit_window().filter(sender=sender)
     if inbound.pk is not None:
         recent = recent.exclude(pk=inbound.pk)
-    return recent.count() >= limit
+    return recent.count() >= settings.LINIA_EMAIL_RATE_LIMIT
+
+
+def decided_inbound() -> QuerySet[InboundEmail]:
+    """Stored messages with a decided outcome: the ones a Message-ID repeats (duplicates)."""
+    return InboundEmail.objects.exclude(outcome__in=UNDECIDED)
+
+
+def rate_limit_window() -> QuerySet[InboundEmail]:
+    """The messages that count against their sender's rate limit now."""
+    since = timezone.now() - RATE_LIMIT_WINDOW
+    return InboundEmail.objects.filter(received_at__gte=since).exclude(outcome=Outcome.DUPLICATE)
+
+
+def staff_users() -> QuerySet[User]:
+    """Active staff: mail from their addresses is an agent writing, never a client."""
+    return User.objects.filter(is_active=True).exclude(
+        role__in=[UserRole.REQUESTER, UserRole.CLIENT_MANAGER]
+    )
 
 
 def _find_contact(address: str, ticket: Ticket | None) -> Contact | None:
@@ -471,12 +490,7 @@ def choose_contact(contacts: list[Contact], ticket: Ticket | None) -> Contact | 
 
 
 def _staff_sender(address: str) -> Actor | None:
-    user = (
-        User.objects.filter(email__iexact=address, is_active=True)
-        .exclude(role__in=[UserRole.REQUESTER, UserRole.CLIENT_MANAGER])
-        .order_by("pk")
-        .first()
-    )
+    user = staff_users().filter(email__iexact=address).order_by("pk").first()
     return actor_for_user(user) if user is not None else None
 
 
