@@ -192,3 +192,25 @@ def test_a_reply_to_a_message_that_goes_alone_follows_it(world):
         ("appended", number),
         ("appended", number),
     ]
+
+
+def test_a_reply_from_another_organization_never_lands_on_the_ticket(world):
+    """Bob (Globex) answers Anna's (Acme) thread: in a batch as alone, his mail opens a
+    Globex ticket of its own and Acme's ticket gains nothing."""
+    [opened] = ingest_batch([raw_email(message_id="<acme@x.test>")], source="imap")
+    [other] = ingest_batch(
+        [
+            raw_email(
+                sender="bob@example.test",
+                message_id="<bob-reply@x.test>",
+                subject="Re: VPN does not connect",
+                headers={"In-Reply-To": "<acme@x.test>"},
+            )
+        ],
+        source="imap",
+    )
+    assert other.outcome == "created"
+    assert other.ticket_number != opened.number
+    assert Ticket.objects.get(number=other.number).organization == world.org_b
+    assert Ticket.objects.get(number=opened.number).message_count == 0
+    assert not Message.objects.filter(ticket__number=opened.number).exists()
