@@ -1,6 +1,6 @@
 """Services for many contacts' requests and replies at once (the e-mail channel's batches).
 
-`create_tickets` and `add_replies` do what `services.create_ticket` and `services.add_message`
+`create_contact_tickets` and `add_replies` do what `services.create_ticket` and `services.add_message`
 do for a client writing in, with each lookup made once per distinct value and the rows
 written in bulk: at a thousand messages they write ~4 statements per message where the
 one-at-a-time services write ~15. They cover the plain cases only, and refuse (raise) rather
@@ -12,33 +12,26 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linia.accounts.models import Team
 from linia.core.access import Actor
 from linia.core.errors import Conflict, Invalid, NotFound
 from linia.directory.models import Contact
-from linia.sla.queries import ResolvedSla
 
-from . import events, sla_clock
-from .models import Category, Channel, Level, Message, Ticket
+from . import events
+from .models import Channel, Message, Ticket
 from .services import (
     MAX_BODY,
-    MAX_SUBJECT,
     IncomingFile,
-    _attachment_rows,
+    NewTicket,
     _check_choice,
     _clean_text,
-    _next_numbers,
-    _save_attachments,
-    check_received_at,
-    priority_for,
-    route_team,
-    validate_files,
+    _Drafting,
+    insert_new_tickets,
 )
 from .timeline import event_row, record_events
 from .workflow import TicketStatus
@@ -85,96 +78,28 @@ def reply_fits(actor: Actor, ticket: Ticket) -> bool:
 
 
 @transaction.atomic
-def create_tickets(requests: list[ContactRequest]) -> list[Ticket]:
+def create_contact_tickets(requests: list[ContactRequest]) -> list[Ticket]:
     """services.create_ticket for each request (impact and urgency medium, routed by the
     team, the category or the organization's default), in one go: the same checks, numbers,
     priority, SLA clocks, events (ticket.created, attachment.added) and files. All or
     nothing; raises Invalid, TooLarge like create_ticket."""
-    if not requests:
-        return []
-    now = timezone.now()
-    priority = priority_for(Level.MEDIUM, Level.MEDIUM)
-    wanted = {request.category_id for request in requests if request.category_id}
-    categories = {
-        category.pk: category for category in Category.objects.filter(pk__in=wanted, is_active=True)
-    }
-    teams: dict[tuple[int | None, int | None, int, int], Team | None] = {}
-    policies: dict[tuple[int, int | None, str, date], ResolvedSla | None] = {}
+    drafting = _Drafting(categories=[request.category_id for request in requests])
     tickets: list[Ticket] = []
     for request in requests:
-        organization = request.contact.organization
         if request.actor.contact_id != request.contact.pk:
             raise Invalid(_("The requester must be the contact writing in."), code="requester")
-        if not organization.is_active:
-            raise Invalid(_("This organization is not active."), code="organization_inactive")
-        _check_choice(request.channel, Channel, "channel")
-        category = categories.get(request.category_id) if request.category_id else None
-        if request.category_id and category is None:
-            raise Invalid(_("Unknown category."), code="invalid_category")
-        if request.received_at is not None:
-            check_received_at(request.received_at, now=now)
-        validate_files(request.files)
-        tier = category.default_tier if category else 1
-        key = (request.team_id, category.pk if category else None, organization.pk, tier)
-        if key not in teams:
-            teams[key] = route_team(
-                request.team_id, category, organization_id=organization.pk, tier=tier
-            )
-        team = teams[key]
-        received_at = request.received_at or now
-        ticket = Ticket(
-            subject=_clean_text(request.subject, limit=MAX_SUBJECT, what="subject"),
-            description=_clean_text(
-                request.description, limit=MAX_BODY, what="description", required=False
-            ),
-            category=category,
-            impact=Level.MEDIUM,
-            urgency=Level.MEDIUM,
-            priority=priority,
-            tier=team.tier if team else tier,
-            team=team,
-            organization=organization,
-            requester=request.contact,
-            created_by_id=request.actor.user_id,
+        new = NewTicket(
+            subject=request.subject,
+            description=request.description,
+            category_id=request.category_id,
             channel=request.channel,
-            received_at=received_at,
-            tier_entered_at=received_at,
+            received_at=request.received_at,
+            files=request.files,
+            team_id=request.team_id,
         )
-        policy_key = (
-            organization.pk,
-            category.sla_policy_id if category else None,
-            ticket.type,
-            timezone.localdate(received_at),
-        )
-        if policy_key not in policies:
-            policies[policy_key] = sla_clock.resolve_for(ticket)
-        sla_clock.start_clocks_with(ticket, policies[policy_key], now=now)
-        tickets.append(ticket)
-    first = _next_numbers(len(tickets))
-    for offset, ticket in enumerate(tickets):
-        ticket.number = first + offset
-    Ticket.objects.bulk_create(tickets)
-    record_events(
-        [
-            event_row(
-                ticket,
-                events.TICKET_CREATED,
-                actor=request.actor,
-                new=ticket.number,
-                payload={"channel": ticket.channel, "priority": priority, "tier": ticket.tier},
-            )
-            for ticket, request in zip(tickets, requests, strict=True)
-        ]
-    )
-    uploads = [
-        (attachment, request.actor)
-        for ticket, request in zip(tickets, requests, strict=True)
-        for attachment in _attachment_rows(
-            ticket, None, request.files, request.actor, is_internal=False
-        )
-    ]
-    if uploads:
-        _save_attachments(uploads)
+        requester = (request.contact.organization, request.contact)
+        tickets.append(drafting.draft(request.actor, new, requester=requester))
+    insert_new_tickets(tickets, [(request.actor, request.files) for request in requests])
     return tickets
 
 

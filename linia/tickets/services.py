@@ -8,7 +8,7 @@ change, and leaves every side effect to the event handlers that run after commit
 from __future__ import annotations
 
 import mimetypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import Any
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from linia.accounts.models import Team
 from linia.core.access import SYSTEM_ACTOR, Actor, Role
-from linia.core.errors import Forbidden, Invalid, NotFound, TooLarge
+from linia.core.errors import DomainError, Forbidden, Invalid, NotFound, TooLarge
 from linia.directory.access import organization_filter
 from linia.directory.models import Asset, Contact, Organization
 
@@ -433,7 +433,29 @@ def check_received_at(received_at: datetime, *, now: datetime) -> None:
 # --- services ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+MAX_BATCH = 100
+
+
+@dataclass
+class NewTicket:
+    """One request to register: create_ticket's arguments, for create_tickets."""
+
+    subject: str
+    description: str = ""
+    type: str = TicketType.INCIDENT
+    category_id: int | None = None
+    impact: str | None = None
+    urgency: str | None = None
+    priority: str | None = None
+    organization_id: int | None = None
+    requester: int | str | None = None
+    channel: str = Channel.PORTAL
+    received_at: datetime | None = None
+    files: list[IncomingFile] = field(default_factory=list)
+    asset_id: int | None = None
+    team_id: int | None = None
+
+
 def create_ticket(
     *,
     actor: Actor,
@@ -460,67 +482,182 @@ def create_ticket(
 
     Raises Invalid, Forbidden, NotFound, TooLarge.
     """
-    subject = _clean_text(subject, limit=MAX_SUBJECT, what="subject")
-    description = _clean_text(description, limit=MAX_BODY, what="description", required=False)
-    _check_choice(type, TicketType, "type")
-    _check_choice(channel, Channel, "channel")
-    impact = _check_choice(impact or Level.MEDIUM, Level, "impact")
-    urgency = _check_choice(urgency or Level.MEDIUM, Level, "urgency")
-    if priority is not None and not actor.is_staff:
-        raise Forbidden(_("Only service desk staff can set the priority directly."))
-    priority = (
-        _check_choice(priority, Priority, "priority") if priority else priority_for(impact, urgency)
-    )
-    now = timezone.now()
-    if received_at is not None:
-        check_received_at(received_at, now=now)
-    category = None
-    if category_id is not None:
-        category = Category.objects.filter(pk=category_id, is_active=True).first()
-        if category is None:
-            raise Invalid(_("Unknown category."), code="invalid_category")
-    organization, contact = _resolve_requester(
-        actor, organization_id=organization_id, requester=requester
-    )
-    if not organization.is_active:
-        raise Invalid(_("This organization is not active."), code="organization_inactive")
-    if asset_id is not None:
-        _check_asset(asset_id, organization_id=organization.pk)
-    files = files or []
-    validate_files(files)
-    tier = category.default_tier if category else 1
-    team = route_team(team_id, category, organization_id=organization.pk, tier=tier)
-    ticket = Ticket(
-        number=_next_number(),
+    new = NewTicket(
         subject=subject,
         description=description,
         type=type,
-        category=category,
+        category_id=category_id,
         impact=impact,
         urgency=urgency,
         priority=priority,
-        tier=team.tier if team else tier,
-        team=team,
-        organization=organization,
-        requester=contact,
-        asset_id=asset_id,
-        created_by_id=actor.user_id,
+        organization_id=organization_id,
+        requester=requester,
         channel=channel,
-        received_at=received_at or now,
-        tier_entered_at=received_at or now,
+        received_at=received_at,
+        files=files or [],
+        asset_id=asset_id,
+        team_id=team_id,
     )
-    sla_clock.start_clocks(ticket, now=now)
-    ticket.save(force_insert=True)
-    record_event(
-        ticket,
-        events.TICKET_CREATED,
-        actor=actor,
-        new=ticket.number,
-        payload={"channel": channel, "priority": priority, "tier": ticket.tier},
+    return create_tickets(actor=actor, new=[new])[0]
+
+
+@transaction.atomic
+def create_tickets(*, actor: Actor, new: list[NewTicket]) -> list[Ticket]:
+    """create_ticket for each of up to MAX_BATCH requests, all or nothing, in one
+    transaction: the same rules, with each lookup (category, requester, team, priority
+    matrix, SLA policy) made once per distinct value and the rows written in bulk. A request
+    that breaks a rule raises its error with `details["index"]` (its position) when there
+    are several; nothing is written then."""
+    if len(new) > MAX_BATCH:
+        raise Invalid(
+            _("At most %(count)s tickets at once.") % {"count": MAX_BATCH}, code="batch_too_large"
+        )
+    drafting = _Drafting(categories=[item.category_id for item in new])
+    tickets: list[Ticket] = []
+    for index, item in enumerate(new):
+        try:
+            tickets.append(drafting.draft(actor, item))
+        except DomainError as error:
+            if len(new) > 1:
+                error.details["index"] = index
+            raise
+    insert_new_tickets(tickets, [(actor, item.files) for item in new])
+    return tickets
+
+
+class _Drafting:
+    """Checks requests and builds their unsaved tickets (with SLA clocks), remembering every
+    lookup for the next request of the same batch."""
+
+    def __init__(self, *, categories: list[int | None]) -> None:
+        self.now = timezone.now()
+        wanted = {category_id for category_id in categories if category_id is not None}
+        self.categories = {
+            category.pk: category
+            for category in (
+                Category.objects.filter(pk__in=wanted, is_active=True) if wanted else []
+            )
+        }
+        self.requesters: dict[tuple[int | None, int | str], tuple[Organization, Contact]] = {}
+        self.assets: set[tuple[int, int]] = set()
+        self.priorities: dict[tuple[str, str], str] = {}
+        self.teams: dict[tuple[int | None, int | None, int, int], Team | None] = {}
+        self.policies: sla_clock.PolicyChoices = {}
+
+    def draft(
+        self,
+        actor: Actor,
+        item: NewTicket,
+        *,
+        requester: tuple[Organization, Contact] | None = None,
+    ) -> Ticket:
+        """The checked, unsaved ticket for `item` registered by `actor`; `requester` is the
+        organization and contact when the caller has already resolved them (the e-mail
+        channel, whose contacts write in themselves)."""
+        now = self.now
+        subject = _clean_text(item.subject, limit=MAX_SUBJECT, what="subject")
+        description = _clean_text(
+            item.description, limit=MAX_BODY, what="description", required=False
+        )
+        _check_choice(item.type, TicketType, "type")
+        _check_choice(item.channel, Channel, "channel")
+        impact = _check_choice(item.impact or Level.MEDIUM, Level, "impact")
+        urgency = _check_choice(item.urgency or Level.MEDIUM, Level, "urgency")
+        if item.priority is not None and not actor.is_staff:
+            raise Forbidden(_("Only service desk staff can set the priority directly."))
+        if item.priority:
+            priority = _check_choice(item.priority, Priority, "priority")
+        else:
+            if (impact, urgency) not in self.priorities:
+                self.priorities[(impact, urgency)] = priority_for(impact, urgency)
+            priority = self.priorities[(impact, urgency)]
+        if item.received_at is not None:
+            check_received_at(item.received_at, now=now)
+        category = None
+        if item.category_id is not None:
+            category = self.categories.get(item.category_id)
+            if category is None:
+                raise Invalid(_("Unknown category."), code="invalid_category")
+        organization, contact = requester or self._requester(actor, item)
+        if not organization.is_active:
+            raise Invalid(_("This organization is not active."), code="organization_inactive")
+        if item.asset_id is not None and (item.asset_id, organization.pk) not in self.assets:
+            _check_asset(item.asset_id, organization_id=organization.pk)
+            self.assets.add((item.asset_id, organization.pk))
+        validate_files(item.files)
+        tier = category.default_tier if category else 1
+        team_key = (item.team_id, category.pk if category else None, organization.pk, tier)
+        if team_key not in self.teams:
+            self.teams[team_key] = route_team(
+                item.team_id, category, organization_id=organization.pk, tier=tier
+            )
+        team = self.teams[team_key]
+        received_at = item.received_at or now
+        ticket = Ticket(
+            subject=subject,
+            description=description,
+            type=item.type,
+            category=category,
+            impact=impact,
+            urgency=urgency,
+            priority=priority,
+            tier=team.tier if team else tier,
+            team=team,
+            organization=organization,
+            requester=contact,
+            asset_id=item.asset_id,
+            created_by_id=actor.user_id,
+            channel=item.channel,
+            received_at=received_at,
+            tier_entered_at=received_at,
+        )
+        sla_clock.start_clocks_in_batch(ticket, self.policies, now=now)
+        return ticket
+
+    def _requester(self, actor: Actor, item: NewTicket) -> tuple[Organization, Contact]:
+        # Clients always resolve to themselves, so one actor per batch keeps the key simple.
+        key = (item.organization_id, item.requester if item.requester is not None else "")
+        if key not in self.requesters:
+            self.requesters[key] = _resolve_requester(
+                actor, organization_id=item.organization_id, requester=item.requester
+            )
+        return self.requesters[key]
+
+
+def insert_new_tickets(
+    tickets: list[Ticket], creators: list[tuple[Actor, list[IncomingFile]]]
+) -> None:
+    """Write checked, unsaved tickets: a block of numbers, one INSERT, their ticket.created
+    events, then each one's files (`creators`: who registered each ticket, with its files)."""
+    if not tickets:
+        return
+    first = _next_numbers(len(tickets))
+    for offset, ticket in enumerate(tickets):
+        ticket.number = first + offset
+    Ticket.objects.bulk_create(tickets)
+    record_events(
+        [
+            event_row(
+                ticket,
+                events.TICKET_CREATED,
+                actor=actor,
+                new=ticket.number,
+                payload={
+                    "channel": ticket.channel,
+                    "priority": ticket.priority,
+                    "tier": ticket.tier,
+                },
+            )
+            for ticket, (actor, _files) in zip(tickets, creators, strict=True)
+        ]
     )
-    if files:
-        _store_files(ticket, None, files, actor, is_internal=False)
-    return ticket
+    uploads = [
+        (attachment, actor)
+        for ticket, (actor, files) in zip(tickets, creators, strict=True)
+        for attachment in _attachment_rows(ticket, None, files, actor, is_internal=False)
+    ]
+    if uploads:
+        _save_attachments(uploads)
 
 
 @transaction.atomic

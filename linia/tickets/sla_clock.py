@@ -27,7 +27,7 @@ The policy and calendar are chosen at registration and again when the ticket is 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +66,10 @@ STATE_LABELS = {
 
 
 # --- which policy, which calendar ----------------------------------------------------------
+
+
+# The policy chosen per (organization, category's policy, type, day): start_clocks_in_batch.
+PolicyChoices = dict[tuple[int, int | None, str, date], ResolvedSla | None]
 
 
 def resolve_for(ticket: Ticket) -> ResolvedSla | None:
@@ -199,6 +203,25 @@ def _pin(ticket: Ticket, sla: ResolvedSla | None) -> None:
 def start_clocks(ticket: Ticket, *, now: datetime) -> list[str]:
     """A ticket was registered: choose its policy and start the clocks at `received_at`."""
     return start_clocks_with(ticket, resolve_for(ticket), now=now)
+
+
+def start_clocks_in_batch(
+    ticket: Ticket,
+    policies: PolicyChoices,
+    *,
+    now: datetime,
+) -> None:
+    """start_clocks for a ticket of a batch, choosing the policy once for all the
+    batch's tickets that share organization, category's policy, type and day."""
+    key = (
+        ticket.organization_id,
+        ticket.category.sla_policy_id if ticket.category else None,
+        ticket.type,
+        timezone.localdate(ticket.received_at),
+    )
+    if key not in policies:
+        policies[key] = resolve_for(ticket)
+    start_clocks_with(ticket, policies[key], now=now)
 
 
 def start_clocks_with(ticket: Ticket, sla: ResolvedSla | None, *, now: datetime) -> list[str]:

@@ -28,6 +28,7 @@ from linia.core.access import Actor
 from linia.directory.models import Contact, Organization
 from linia.tickets import bulk
 from linia.tickets.models import Channel, Ticket
+from linia.tickets.services import MAX_SUBJECT
 
 from .ingest import (
     IngestResult,
@@ -272,7 +273,7 @@ def _new_request(batch: _Batch, decided: _Round, index: int, contact: Contact) -
     message = batch.parsed[index]
     body, files = _new_ticket_body(message)
     mailbox = batch.mailbox
-    subject = " ".join(message.subject.split())[: bulk.MAX_SUBJECT]
+    subject = " ".join(message.subject.split())[:MAX_SUBJECT]
     decided.new.append(index)
     decided.requests.append(
         bulk.ContactRequest(
@@ -290,7 +291,7 @@ def _new_request(batch: _Batch, decided: _Round, index: int, contact: Contact) -
 
 
 def _write(batch: _Batch, decided: _Round) -> None:
-    tickets = bulk.create_tickets(decided.requests)
+    tickets = bulk.create_contact_tickets(decided.requests)
     messages = bulk.add_replies(decided.reply_items)
     rows = [
         (index, IngestResult(Outcome.CREATED, ticket.number))

@@ -129,7 +129,7 @@ def test_a_failing_round_falls_back_to_one_at_a_time(world, monkeypatch):
     def broken(requests):
         raise RuntimeError("bulk path broken")
 
-    monkeypatch.setattr(batch_module.bulk, "create_tickets", broken)
+    monkeypatch.setattr(batch_module.bulk, "create_contact_tickets", broken)
     results = ingest_batch(
         [raw_email(message_id=f"<f-{n}@x.test>", subject=f"Issue {n}") for n in range(3)],
         source="imap",
