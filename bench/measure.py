@@ -34,6 +34,7 @@ class Spec:
     warmup: int = 5
     query_user: str = ""  # for the in-process query count (empty: not counted)
     query_headers: dict[str, str] = field(default_factory=dict)
+    items: int = 1  # things made or read per request (e.g. tickets of a batch create)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Result:
     max_ms: float | None = None
     mean_ms: float | None = None
     per_second: float | None = None
+    items_per_second: float | None = None  # per_second × Spec.items, when items > 1
     seconds: float = 0.0
     statuses: dict[str, int] = field(default_factory=dict)
     queries: int | None = None
@@ -142,6 +144,8 @@ def run(spec: Spec, client: Client, *, requests: int, max_seconds: float) -> Res
         result.max_ms = round(latencies[-1] * 1000, 1)
         result.mean_ms = round(sum(latencies) / len(latencies) * 1000, 1)
         result.per_second = round(len(latencies) / result.seconds, 1) if result.seconds else None
+        if spec.items > 1 and result.per_second is not None:
+            result.items_per_second = round(result.per_second * spec.items, 1)
     if result.requests < requests:
         result.note = f"stopped at the {max_seconds:.0f}s limit after {result.requests} requests"
     if failures:

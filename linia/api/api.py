@@ -83,7 +83,12 @@ def error_response(
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(request, exc.http_status, exc.code, exc.message)
+    index = exc.details.get("index")
+    if index is None:
+        return error_response(request, exc.http_status, exc.code, exc.message)
+    # An item of a batch (e.g. POST /tickets/batch): say which one; nothing was written.
+    message = _("Item %(position)s: %(message)s") % {"position": index + 1, "message": exc.message}
+    return error_response(request, exc.http_status, exc.code, message, index=index)
 
 
 @api.exception_handler(ValidationError)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.translation import gettext as _
 
@@ -200,6 +200,12 @@ def list_requests_for(actor: Actor, *, state: str = "all") -> QuerySet[Ticket]:
     elif state == "closed":
         tickets = tickets.filter(status__in=sorted(FINAL_STATUSES))
     return tickets.select_related("requester", "organization").order_by("-number")
+
+
+def load_sla_policies(tickets: list[Ticket]) -> None:
+    """Attach each ticket's SLA policy (whose name sla_status shows) in one query for all,
+    e.g. for tickets just created, which carry the policy's id only."""
+    prefetch_related_objects(tickets, "sla_policy")
 
 
 def visible_messages(ticket: Ticket, actor: Actor) -> QuerySet[Message]:

@@ -18,6 +18,8 @@ from ..schemas.common import ERRORS, CursorPage, CursorParams, Page, PageParams,
 from ..schemas.tickets import (
     EscalationIn,
     EventOut,
+    TicketBatchIn,
+    TicketBatchOut,
     TicketFilters,
     TicketIn,
     TicketOut,
@@ -49,22 +51,38 @@ def list_tickets(
 def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[Ticket]:
     """Register a ticket. Clients file for themselves; staff name the organization and the
     requester (an unknown e-mail becomes a new contact of that organization)."""
-    ticket = services.create_ticket(
-        actor=actor_of(request),
-        subject=payload.subject,
-        description=payload.description,
-        type=payload.type,
-        category_id=payload.category,
-        impact=payload.impact,
-        urgency=payload.urgency,
-        priority=payload.priority,
-        organization_id=payload.organization,
-        requester=payload.requester,
-        channel=payload.channel,
-        received_at=payload.received_at,
-        asset_id=payload.asset,
-    )
+    ticket = services.create_tickets(actor=actor_of(request), new=[_new_ticket(payload)])[0]
     return Status(201, ticket)
+
+
+@router.post("/tickets/batch", response={201: TicketBatchOut, **ERRORS})
+def create_tickets(request: HttpRequest, payload: TicketBatchIn) -> Status[dict[str, Any]]:
+    """Register up to 100 tickets in one request (an import, a monitoring system's burst),
+    all or nothing: each as `POST /tickets` would. If one breaks a rule, nothing is created
+    and the error names it by `index` (from 0)."""
+    actor = actor_of(request)
+    tickets = services.create_tickets(
+        actor=actor, new=[_new_ticket(ticket) for ticket in payload.tickets]
+    )
+    queries.load_sla_policies(tickets)
+    return Status(201, {"items": tickets})
+
+
+def _new_ticket(ticket: TicketIn) -> services.NewTicket:
+    return services.NewTicket(
+        subject=ticket.subject,
+        description=ticket.description,
+        type=ticket.type,
+        category_id=ticket.category,
+        impact=ticket.impact,
+        urgency=ticket.urgency,
+        priority=ticket.priority,
+        organization_id=ticket.organization,
+        requester=ticket.requester,
+        channel=ticket.channel,
+        received_at=ticket.received_at,
+        asset_id=ticket.asset,
+    )
 
 
 @router.get("/tickets/{number}", response={200: TicketOut, **ERRORS})

@@ -23,7 +23,7 @@ from linia.tickets.models import (
     TicketType,
 )
 from linia.tickets.queries import QueueFilters
-from linia.tickets.services import MAX_BODY, MAX_SUBJECT
+from linia.tickets.services import MAX_BATCH, MAX_BODY, MAX_SUBJECT
 from linia.tickets.sla_clock import sla_status
 from linia.tickets.workflow import TicketStatus, Transition
 
@@ -134,6 +134,14 @@ class TicketIn(InputSchema):
         raise ValueError(_("Give a contact id or an e-mail address (at most 254 characters)"))
 
 
+class TicketBatchIn(InputSchema):
+    tickets: list[TicketIn] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description=f"1 to {MAX_BATCH} tickets, each as POST /tickets takes it.",
+    )
+
+
 class TicketPatch(InputSchema):
     """Staff only. Omitted fields stay as they are; `category`, `asset` and `assignee` null
     clear."""
@@ -232,6 +240,10 @@ class TicketOut(Schema):
     def resolve_requester(ticket: Ticket) -> dict[str, Any]:
         contact = ticket.requester
         return {"id": contact.pk, "name": contact.full_name, "email": contact.email}
+
+
+class TicketBatchOut(Schema):
+    items: list[TicketOut] = Field(description="The new tickets, in the order given.")
 
 
 class AttachmentOut(Schema):
