@@ -1,7 +1,8 @@
 """Domain events: what happened, recorded in the same transaction, reacted to after commit.
 
 A service records an event row (see `linia.tickets.timeline.record_event`); on commit the row
-is dispatched: one background task per registered handler. Handlers are registered here by
+is dispatched: its registered handlers run in background tasks (one task for up to a hundred
+(event, handler) pairs, see dispatch_events). Handlers are registered here by
 event kind, so the domain app that records an event never imports the apps that react to it.
 
 Handlers receive the event row's id, re-read state, and must be idempotent: the dispatcher

@@ -21,6 +21,25 @@ logger = logging.getLogger(__name__)
 def run_event_handler_task(event_id: int, handler_name: str) -> None:
     """Run one handler for one event, exactly once: the marker row and the handler's own
     writes commit together, so a redelivered event finds the marker and does nothing."""
+    _run_handler_once(event_id, handler_name)
+
+
+@db_task()
+def run_event_handlers_task(items: list[tuple[int, str]]) -> None:
+    """Run many (event id, handler name) pairs, each as run_event_handler_task would: one task
+    for all the handlers of a dispatch costs one enqueue instead of one each. A pair that
+    fails is handed to its own run_event_handler_task (with its retries); the rest go on."""
+    for event_id, handler_name in items:
+        try:
+            _run_handler_once(event_id, handler_name)
+        except Exception:
+            logger.exception(
+                "Handler %s failed on event %s; it is retried on its own", handler_name, event_id
+            )
+            run_event_handler_task(event_id, handler_name)
+
+
+def _run_handler_once(event_id: int, handler_name: str) -> None:
     handler = get_handler(handler_name)
     if handler is None:
         logger.warning("No handler named %s (event %s)", handler_name, event_id)

@@ -69,6 +69,10 @@ def event_row(
     )
 
 
+# (event, handler) pairs run by one background task (see dispatch_events).
+HANDLERS_PER_TASK = 100
+
+
 def record_events(rows: list[TicketEvent]) -> list[TicketEvent]:
     """Write unsaved event rows (event_row) in one INSERT and schedule one dispatch of them
     all for after commit. Must run inside the service's transaction."""
@@ -97,13 +101,14 @@ def dispatch_event(event_id: int, kind: str | None = None) -> None:
 
 
 def dispatch_events(pairs: list[tuple[int, str]]) -> None:
-    """Enqueue one task per handler of each (event id, kind), then mark the rows dispatched
-    in one UPDATE."""
-    from .tasks import run_event_handler_task
+    """Enqueue the handlers of each (event id, kind), HANDLERS_PER_TASK (event, handler)
+    pairs to a task (an enqueue is a round trip to the queue: one per handler was a quarter
+    of a batch create's time), then mark the rows dispatched in one UPDATE."""
+    from .tasks import run_event_handlers_task
 
-    for event_id, kind in pairs:
-        for handler in handlers_for(kind):
-            run_event_handler_task(event_id, handler.name)
+    items = [(event_id, handler.name) for event_id, kind in pairs for handler in handlers_for(kind)]
+    for start in range(0, len(items), HANDLERS_PER_TASK):
+        run_event_handlers_task(items[start : start + HANDLERS_PER_TASK])
     TicketEvent.objects.filter(
         pk__in=[event_id for event_id, _kind in pairs], dispatched_at__isnull=True
     ).update(dispatched_at=timezone.now())

@@ -11,10 +11,15 @@ import time_machine
 from linia.core import events as core_events
 from linia.core.events import RegisteredHandler
 from linia.directory.tests.factories import actor
+from linia.tickets import tasks
 from linia.tickets.models import EventHandling, TicketEvent
-from linia.tickets.tasks import redeliver_events_task, run_event_handler_task
+from linia.tickets.tasks import (
+    redeliver_events_task,
+    run_event_handler_task,
+    run_event_handlers_task,
+)
 from linia.tickets.tests.factories import make_ticket
-from linia.tickets.timeline import dispatch_event, record_event
+from linia.tickets.timeline import dispatch_event, dispatch_events, record_event
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -113,6 +118,40 @@ def test_a_failed_handler_leaves_no_marker_and_runs_again(shared_world, recorder
 
     assert recorders["tests.first"].calls == [event.pk]
     assert EventHandling.objects.filter(event=event, handler="tests.first").count() == 1
+
+
+def test_one_dispatch_is_one_task_for_all_its_handlers(shared_world, recorders, monkeypatch):
+    first = make_ticket(actor(shared_world.requester_a)).events.get()
+    second = make_ticket(actor(shared_world.requester_a)).events.get()
+    enqueued: list[list[tuple[int, str]]] = []
+    monkeypatch.setattr(tasks, "run_event_handlers_task", enqueued.append)
+
+    dispatch_events([(first.pk, first.kind), (second.pk, second.kind)])
+
+    assert len(enqueued) == 1
+    assert {("tests.first", first.pk), ("tests.second", second.pk)} <= {
+        (name, event_id) for event_id, name in enqueued[0]
+    }
+
+
+def test_a_failing_pair_of_a_task_gets_its_own_task_and_the_rest_go_on(
+    shared_world, recorders, monkeypatch
+):
+    first = make_ticket(actor(shared_world.requester_a)).events.get()
+    second = make_ticket(actor(shared_world.requester_a)).events.get()
+    recorders["tests.first"].fail = True
+    retried: list[tuple[int, str]] = []
+    monkeypatch.setattr(
+        tasks, "run_event_handler_task", lambda event_id, name: retried.append((event_id, name))
+    )
+
+    run_event_handlers_task.call_local(
+        [(first.pk, "tests.first"), (first.pk, "tests.second"), (second.pk, "tests.second")]
+    )
+
+    assert retried == [(first.pk, "tests.first")]
+    assert recorders["tests.second"].calls == [first.pk, second.pk]
+    assert not EventHandling.objects.filter(event=first, handler="tests.first").exists()
 
 
 def test_unknown_handler_or_event_is_ignored(shared_world, recorders):
