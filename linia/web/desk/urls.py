@@ -8,6 +8,7 @@ urlpatterns = [
     path("tickets/new/", new_ticket.new_ticket, name="new_ticket"),
     path("tickets/new/requesters/", new_ticket.requester_options, name="requester_options"),
     path("tickets/<int:number>/", tickets.ticket_detail, name="ticket"),
+    path("tickets/<int:number>/client-card/", tickets.client_card, name="ticket_client_card"),
     path("tickets/<int:number>/messages/", tickets.add_message, name="add_message"),
     path("tickets/<int:number>/transitions/", tickets.change_status, name="change_status"),
     path("tickets/<int:number>/assign/", tickets.assign, name="assign"),

@@ -157,14 +157,35 @@ def test_the_ticket_page_shows_the_client_card(client, world):
     ticket = make_ticket(actor(world.requester_a), asset_id=asset.pk)
     other = make_ticket(actor(world.requester_a), subject="Earlier problem")
     client.force_login(world.agent_a)
-    html = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+    page = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+    # The page draws the card's frame; the card itself arrives from its own URL.
+    card_url = f"/desk/tickets/{ticket.number}/client-card/"
+    assert f'hx-get="{card_url}"' in page
+    assert "Fw-Secret-77" not in page
+    html = client.get(card_url).content.decode()
     assert 'aria-labelledby="client-card-title"' in html
+    assert 'id="ticket-client-card"' in html
     assert 'href="anydesk:123456789"' in html
     assert "Firewall" in html
     assert "Fw-Secret-77" not in html
     assert f'href="/desk/tickets/{other.number}/"' in html
     asset_page = client.get(f"/desk/assets/{asset.pk}/").content.decode()
     assert f'href="/desk/tickets/{ticket.number}/"' in asset_page
+
+
+def test_the_client_card_is_for_staff_who_see_the_ticket(client, world):
+    make_card(world)
+    ticket = make_ticket(actor(world.requester_a))
+    card_url = f"/desk/tickets/{ticket.number}/client-card/"
+
+    client.force_login(world.agent_b)  # serves only the other organization
+    assert client.get(card_url).status_code == 404
+    client.force_login(world.requester_a)  # the requester: not a desk page
+    assert client.get(card_url).status_code in (302, 403, 404)
+    assert client.post(card_url).status_code in (302, 403, 404, 405)
+    client.force_login(world.agent_a)
+    assert client.post(card_url).status_code == 405
+    assert client.get("/desk/tickets/999999/client-card/").status_code == 404
 
 
 def test_import_preview_then_import(client, world):

@@ -123,7 +123,7 @@ def test_an_entry_of_another_ticket_is_404(agent_client, world, ticket_a):
 def test_card_and_organization_page_show_the_hours_left(agent_client, world, ticket_a):
     _hours(world, 2)
     services.log_work(actor=actor(world.agent_a), number=ticket_a.number, minutes=45)
-    card = agent_client.get(f"/desk/tickets/{ticket_a.number}/").content.decode()
+    card = agent_client.get(f"/desk/tickets/{ticket_a.number}/client-card/").content.decode()
     assert "1.25 of 2 h left this month (0.75 h used)" in card
     services.log_work(actor=actor(world.agent_a), number=ticket_a.number, minutes=120)
     page = agent_client.get(f"/desk/organizations/{world.org_a.pk}/").content.decode()
