@@ -15,7 +15,7 @@ from .conftest import incoming
 # (one query each, when any ticket has one) rather than joined: see list_tickets_for.
 QUEUE_LIMIT = 12
 # The ticket's calendar is read on its own when the SLA card needs it (get_ticket_for).
-TICKET_LIMIT = 14
+TICKET_LIMIT = 15
 # The client card, loaded by the page after it is drawn: the ticket, then phones, vault
 # entries, recent tickets, this month's hours (the named equipment one more) and whether the
 # requester's address bounces (the e-mail channel's FailingAddress).
