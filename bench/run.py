@@ -122,6 +122,8 @@ def linia_specs(info: dict[str, Any], token: str, tickets: int) -> list[Spec]:
               f"/desk/?status=any&after={deep_number}", manager),
         queue("desk.ticket", "Desk ticket page, 50 messages (agent)",
               f"/desk/tickets/{info['big_ticket']}/", agent),
+        queue("desk.ticket.card", "Desk ticket page's client card, loaded after it (agent)",
+              f"/desk/tickets/{info['big_ticket']}/client-card/", agent),
         queue("portal.requests", "Portal, my requests (requester)", "/requests/",
               info["requester"]),
         queue("portal.requests.org", "Portal, organization's requests, all (client manager)",
