@@ -81,12 +81,19 @@ def priority_for(impact: str, urgency: str) -> str:
     return cell.first() or DEFAULT_MATRIX[(impact, urgency)]
 
 
-def _lock_ticket(actor: Actor, number: int) -> Ticket:
-    """The visible ticket, locked for update (NotFound if the actor cannot see it)."""
+# What a locked ticket comes with: the services that return the ticket hand it to pages and
+# the API, which show these.
+LOCK_RELATED = ("organization", "requester", "assignee", "team", "category")
+
+
+def _lock_ticket(actor: Actor, number: int, *, related: tuple[str, ...] = LOCK_RELATED) -> Ticket:
+    """The visible ticket, locked for update (NotFound if the actor cannot see it), with
+    `related` selected. Services that only add to the ticket pass `related=()`: building the
+    six-table query and its objects costs ~5 ms, the locked row alone ~1 ms."""
     ticket = (
         queries.visible_tickets(actor)
         .select_for_update(of=("self",))
-        .select_related("organization", "requester", "assignee", "team", "category")
+        .select_related(*related)
         .filter(number=number)
         .first()
     )
@@ -676,7 +683,7 @@ def add_message(
     staff reply is the first response and starts work on a new ticket. Records
     ticket.message_added on commit. Raises NotFound, Forbidden, Conflict, Invalid, TooLarge.
     """
-    ticket = _lock_ticket(actor, number)
+    ticket = _lock_ticket(actor, number, related=())
     body = _clean_text(body, limit=MAX_BODY, what="message")
     if is_internal and not actor.is_staff:
         raise Forbidden(_("Only service desk staff can add internal notes."))
@@ -923,7 +930,7 @@ def record_rule_firing(*, number: int, rule_name: str, details: dict[str, Any]) 
     """Record on the timeline that an escalation rule fired for the ticket (internal, by the
     system; linia.escalation takes the rule's actions through the other services). Locks the
     ticket row; records ticket.escalation_rule_fired. Raises NotFound."""
-    ticket = _lock_ticket(SYSTEM_ACTOR, number)
+    ticket = _lock_ticket(SYSTEM_ACTOR, number, related=())
     return record_event(
         ticket,
         events.ESCALATION_RULE_FIRED,
