@@ -545,7 +545,9 @@ class _Drafting:
                 Category.objects.filter(pk__in=wanted, is_active=True) if wanted else []
             )
         }
-        self.requesters: dict[tuple[int | None, int | str], tuple[Organization, Contact]] = {}
+        self.requesters: dict[
+            tuple[int | None, int | None, int | str], tuple[Organization, Contact]
+        ] = {}
         self.assets: set[tuple[int, int]] = set()
         self.priorities: dict[tuple[str, str], str] = {}
         self.teams: dict[tuple[int | None, int | None, int, int], Team | None] = {}
@@ -622,8 +624,12 @@ class _Drafting:
         return ticket
 
     def _requester(self, actor: Actor, item: NewTicket) -> tuple[Organization, Contact]:
-        # Clients always resolve to themselves, so one actor per batch keeps the key simple.
-        key = (item.organization_id, item.requester if item.requester is not None else "")
+        # Keyed by the actor too: who may file for whom is the actor's to decide.
+        key = (
+            actor.user_id,
+            item.organization_id,
+            item.requester if item.requester is not None else "",
+        )
         if key not in self.requesters:
             self.requesters[key] = _resolve_requester(
                 actor, organization_id=item.organization_id, requester=item.requester
