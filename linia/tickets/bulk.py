@@ -1,11 +1,12 @@
 """Services for many contacts' requests and replies at once (the e-mail channel's batches).
 
-`create_contact_tickets` and `add_replies` do what `services.create_ticket` and `services.add_message`
-do for a client writing in, with each lookup made once per distinct value and the rows
-written in bulk: at a thousand messages they write ~4 statements per message where the
-one-at-a-time services write ~15. They cover the plain cases only, and refuse (raise) rather
-than approximate anything else; callers check with `reply_fits` first, and fall back to the
-one-at-a-time services, which remain the reference for the rules.
+`create_contact_tickets` and `add_replies` do what `services.create_ticket` and
+`services.add_message` do for a client writing in, with each lookup made once per distinct
+value and the rows written in bulk (new tickets through the same drafting and insert as
+`services.create_tickets`): at a thousand messages they write ~4 statements per message
+where the one-at-a-time services write ~15. They cover the plain cases only, and refuse
+(raise) rather than approximate anything else; callers check with `reply_fits` first, and
+fall back to the one-at-a-time services, which remain the reference for the rules.
 """
 
 from __future__ import annotations
