@@ -85,7 +85,8 @@ def side_by_side(linia: list[Result], peer: list[Result]) -> list[dict[str, Any]
         if pair.throughput:
             ours = (mine.items_per_second or mine.per_second) if mine else None
             other = theirs[0].per_second if theirs and theirs[0] else None
-            row.update(unit="req/s", linia_value=ours, peer_value=other)
+            unit = "items/s" if mine and mine.items_per_second else "req/s"
+            row.update(unit=unit, linia_value=ours, peer_value=other)
         else:
             ours = mine.p50_ms if mine else None
             parts = [r.p50_ms if r else None for r in theirs]
@@ -103,7 +104,7 @@ def _verdict(row: dict[str, Any]) -> str:
     if row["ratio"] is None:
         return "n/a"
     ratio = row["linia_value"] / row["peer_value"]
-    if row["unit"] == "req/s":
+    if row["unit"] in ("req/s", "items/s"):
         return (
             f"Linia {ratio:.1f}× the throughput"
             if ratio >= 1
