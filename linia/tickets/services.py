@@ -107,11 +107,6 @@ def _require_staff(actor: Actor) -> None:
         raise Forbidden(_("Only service desk staff can do this."))
 
 
-def _next_number() -> int:
-    """The next ticket number (see _next_numbers)."""
-    return _next_numbers(1)
-
-
 def _next_numbers(count: int) -> int:
     """The first of `count` consecutive new ticket numbers, never below
     settings.LINIA_FIRST_TICKET_NUMBER. The UPDATE takes the counter row's lock until our
@@ -620,7 +615,7 @@ class _Drafting:
             received_at=received_at,
             tier_entered_at=received_at,
         )
-        sla_clock.start_clocks_in_batch(ticket, self.policies, now=now)
+        sla_clock.start_clocks(ticket, now=now, policies=self.policies)
         return ticket
 
     def _requester(self, actor: Actor, item: NewTicket) -> tuple[Organization, Contact]:

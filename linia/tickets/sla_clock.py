@@ -68,12 +68,12 @@ STATE_LABELS = {
 # --- which policy, which calendar ----------------------------------------------------------
 
 
-# The policy chosen per (organization, category's policy, type, day): start_clocks_in_batch.
+# The policy chosen per (organization, category's policy, type, day): see start_clocks.
 PolicyChoices = dict[tuple[int, int | None, str, date], ResolvedSla | None]
 
 
 def resolve_for(ticket: Ticket) -> ResolvedSla | None:
-    """The policy and calendar for the ticket as it stands (what start_clocks chooses)."""
+    """The policy and calendar for the ticket as it stands (what a new ticket's clocks follow)."""
     category = ticket.category if ticket.category_id else None
     return sla_queries.resolve_sla(
         organization_id=ticket.organization_id,
@@ -200,19 +200,10 @@ def _pin(ticket: Ticket, sla: ResolvedSla | None) -> None:
 # --- the moments the services call ----------------------------------------------------------
 
 
-def start_clocks(ticket: Ticket, *, now: datetime) -> list[str]:
-    """A ticket was registered: choose its policy and start the clocks at `received_at`."""
-    return start_clocks_with(ticket, resolve_for(ticket), now=now)
-
-
-def start_clocks_in_batch(
-    ticket: Ticket,
-    policies: PolicyChoices,
-    *,
-    now: datetime,
-) -> None:
-    """start_clocks for a ticket of a batch, choosing the policy once for all the
-    batch's tickets that share organization, category's policy, type and day."""
+def start_clocks(ticket: Ticket, *, now: datetime, policies: PolicyChoices) -> None:
+    """A ticket was registered: choose its policy and start the clocks at `received_at`.
+    `policies` keeps the choice for the other tickets of a batch that share organization,
+    category's policy, type and day (filled here)."""
     key = (
         ticket.organization_id,
         ticket.category.sla_policy_id if ticket.category else None,
@@ -221,19 +212,13 @@ def start_clocks_in_batch(
     )
     if key not in policies:
         policies[key] = resolve_for(ticket)
-    start_clocks_with(ticket, policies[key], now=now)
-
-
-def start_clocks_with(ticket: Ticket, sla: ResolvedSla | None, *, now: datetime) -> list[str]:
-    """start_clocks with the policy already chosen (by resolve_for, e.g. once for many
-    tickets that share organization, category, type and day)."""
+    sla = policies[key]
     _pin(ticket, sla)
     _clear_running(ticket)
     if sla is not None:
         _schedule(ticket, sla)
         if ticket.status in sla.pause_statuses:
             _pause(ticket, sla, now)
-    return list(CLOCK_FIELDS)
 
 
 def reapply_policy(ticket: Ticket, *, now: datetime) -> list[str]:
