@@ -58,16 +58,16 @@ def _run_handler_once(event_id: int, handler_name: str) -> None:
 @lock_task("redeliver-events")
 def redeliver_events_task() -> None:
     """Dispatch events whose after-commit dispatch never happened (e.g. a crash)."""
-    from .timeline import dispatch_event
+    from .timeline import dispatch_events
 
     cutoff = timezone.now() - timedelta(minutes=1)
-    ids = list(
+    pairs = list(
         TicketEvent.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff)
         .order_by("created_at")
-        .values_list("id", flat=True)[:500]
+        .values_list("id", "kind")[:500]
     )
-    for event_id in ids:
-        dispatch_event(event_id)
+    if pairs:
+        dispatch_events(pairs)
 
 
 @db_periodic_task(crontab(minute="*/10"))

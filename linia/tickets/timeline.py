@@ -89,17 +89,6 @@ def record_events(rows: list[TicketEvent]) -> list[TicketEvent]:
     return saved
 
 
-def dispatch_event(event_id: int, kind: str | None = None) -> None:
-    """Enqueue one task per handler of the event's kind, then mark the row dispatched.
-
-    `kind` is known when dispatching right after commit; redelivery reads it from the row."""
-    if kind is None:
-        kind = TicketEvent.objects.filter(pk=event_id).values_list("kind", flat=True).first()
-        if kind is None:
-            return
-    dispatch_events([(event_id, kind)])
-
-
 def dispatch_events(pairs: list[tuple[int, str]]) -> None:
     """Enqueue the handlers of each (event id, kind), HANDLERS_PER_TASK (event, handler)
     pairs to a task (an enqueue is a round trip to the queue: one per handler was a quarter

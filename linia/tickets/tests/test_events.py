@@ -19,7 +19,7 @@ from linia.tickets.tasks import (
     run_event_handlers_task,
 )
 from linia.tickets.tests.factories import make_ticket
-from linia.tickets.timeline import dispatch_event, dispatch_events, record_event
+from linia.tickets.timeline import dispatch_events, record_event
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -86,8 +86,8 @@ def test_dispatching_again_runs_no_handler_twice(shared_world, recorders):
     ticket = make_ticket(actor(shared_world.requester_a))
     event = ticket.events.get()
 
-    dispatch_event(event.pk)
-    dispatch_event(event.pk)
+    dispatch_events([(event.pk, event.kind)])
+    dispatch_events([(event.pk, event.kind)])
 
     assert [r.calls for r in recorders.values()] == [[event.pk], [event.pk]]
 
@@ -171,7 +171,7 @@ def test_redelivery_dispatches_old_undispatched_events_only(shared_world, record
         old = make_ticket(requester).events.get()
     with time_machine.travel(T0 + timedelta(seconds=30), tick=False):
         done = make_ticket(requester).events.get()
-        dispatch_event(done.pk)
+        dispatch_events([(done.pk, done.kind)])
     with time_machine.travel(T0 + timedelta(seconds=90), tick=False):
         recent = make_ticket(requester).events.get()
     recorders["tests.first"].calls.clear()
