@@ -12,21 +12,19 @@ functions (linia_ui, desk_sla).
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
 from django import template
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from linia.tickets.models import Ticket
+from linia.web.ui.reversing import id_url
 from linia.web.ui.templatetags.linia_ui import age, priority_badge, status_badge, tier, when
 
 from .desk_sla import sla_cell
 
 register = template.Library()
-_PLACEHOLDER = 987654321987  # a ticket number reversed once, then replaced per row
 
 ROW = (
     "<tr{}>"
@@ -50,7 +48,7 @@ def queue_row(ticket: Ticket, now: datetime | None = None) -> SafeString:
     """One row of the queue's table (the ticket with requester, organization, assignee and
     team selected or prefetched, as tickets.queries.list_tickets_for gives it)."""
     now = now or timezone.now()
-    url = _ticket_url(get_script_prefix()).replace(str(_PLACEHOLDER), str(ticket.number))
+    url = id_url("desk:ticket", ticket.number)
     assignee = ticket.assignee
     return format_html(
         ROW,
@@ -72,9 +70,3 @@ def queue_row(ticket: Ticket, now: datetime | None = None) -> SafeString:
         else mark_safe('<span class="muted">—</span>'),
         age(ticket.received_at, now),
     )
-
-
-@lru_cache(maxsize=16)
-def _ticket_url(script_prefix: str) -> str:
-    """The ticket page's URL for _PLACEHOLDER under this script prefix (reverse() applies it)."""
-    return reverse("desk:ticket", args=[_PLACEHOLDER])

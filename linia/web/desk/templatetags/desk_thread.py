@@ -12,21 +12,18 @@ same formatting functions (linia_ui.when, filesizeformat), it costs a fraction o
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django import template
 from django.template.defaultfilters import filesizeformat
-from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from linia.channels.email.queries import MailHtml
 from linia.tickets.models import Message
+from linia.web.ui.reversing import id_url
 from linia.web.ui.templatetags.linia_ui import when
 
 register = template.Library()
-_PLACEHOLDER = 987654321987  # an attachment id reversed once, then replaced per file
 
 
 @register.simple_tag
@@ -63,7 +60,6 @@ def thread_message(message: Message) -> SafeString:
     files = list(message.attachments.all())
     attachments = mark_safe("")
     if files:
-        url = _attachment_url(get_script_prefix())
         attachments = format_html(
             '\n<ul class="attachments">{}</ul>',
             format_html_join(
@@ -71,7 +67,7 @@ def thread_message(message: Message) -> SafeString:
                 '<li><a href="{}">{}</a> <span class="muted">{}</span></li>',
                 (
                     (
-                        url.replace(str(_PLACEHOLDER), str(file.pk)),
+                        id_url("desk:attachment", file.pk),
                         file.filename,
                         filesizeformat(file.size),
                     )
@@ -92,9 +88,3 @@ def thread_message(message: Message) -> SafeString:
         mail_body(message.body, getattr(message, "mail_html", None)),
         attachments,
     )
-
-
-@lru_cache(maxsize=16)
-def _attachment_url(script_prefix: str) -> str:
-    """The desk's attachment URL for _PLACEHOLDER under this script prefix."""
-    return reverse("desk:attachment", args=[_PLACEHOLDER])
