@@ -204,10 +204,11 @@ def lock_if_holds(
 ) -> Ticket | None:
     """The ticket, locked for update, if the rule's condition still holds for it at `now` with
     the same condition instant; None otherwise. Must run inside a transaction."""
-    return (
+    locked = (
         _eligible(rule)
         .filter(_holds(rule, now))
         .filter(pk=ticket_id, **{condition_field(rule): condition_at})
         .select_for_update()
-        .first()
+        .order_by()[:1]  # one row by its key: first() would add an ORDER BY to build
     )
+    return next(iter(locked), None)

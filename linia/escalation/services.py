@@ -75,55 +75,70 @@ class FiringResult:
 # --- the tick -----------------------------------------------------------------------------
 
 
+@dataclass
+class Tick:
+    """One tick's instant and what its rules read once and share: the recently changed
+    tickets (per watermark), and the users of a role that rules notify."""
+
+    now: datetime
+    changed: dict[tuple[datetime, bool], list[int]] = field(default_factory=dict)
+    role_users: dict[str, list[User]] = field(default_factory=dict)
+
+    def users_with_role(self, role: str) -> list[User]:
+        if role not in self.role_users:
+            self.role_users[role] = list(
+                User.objects.filter(role=role, is_active=True).exclude(email="").order_by("pk")
+            )
+        return self.role_users[role]
+
+
 def fire_escalations(*, now: datetime | None = None) -> list[FiringResult]:
     """Fire every active rule for every ticket its condition holds for at `now`, once per
     condition. Each firing commits on its own; a failure is logged and does not stop the
     others. Returns what fired (and the firings that failed and will be retried)."""
-    now = now or timezone.now()
+    tick = Tick(now=now or timezone.now())
     results: list[FiringResult] = []
     checked: list[int] = []
-    changed: dict[tuple[datetime, bool], list[int]] = {}
     for rule in list(queries.list_active_rules()):
-        rule_results, complete = _run_rule(rule, now, changed)
+        rule_results, complete = _run_rule(rule, tick)
         results.extend(rule_results)
         if complete:
             checked.append(rule.pk)
     if checked:
-        EscalationRule.objects.filter(pk__in=checked).update(checked_until=now)
+        EscalationRule.objects.filter(pk__in=checked).update(checked_until=tick.now)
     return results
 
 
-def _run_rule(
-    rule: EscalationRule, now: datetime, changed: dict[tuple[datetime, bool], list[int]]
-) -> tuple[list[FiringResult], bool]:
+def _run_rule(rule: EscalationRule, tick: Tick) -> tuple[list[FiringResult], bool]:
     """Fire one rule; also says whether every candidate was looked at (the watermark may
-    move on). `changed` caches the recently changed tickets for the rules of this tick."""
+    move on)."""
     results: list[FiringResult] = []
-    since = queries.watch_since(rule, now)
+    since = queries.watch_since(rule, tick.now)
     complete = True
     seen: set[int] = set()  # a ticket found by both queries is tried once
     for source in queries.sources(rule):
         if source == queries.PASSED:
-            complete &= _walk_candidates(rule, now, since, source, results, seen)
+            complete &= _walk_candidates(rule, tick, since, source, results, seen)
             continue
         key = (since, rule.condition == Condition.PRIORITY_CREATED)
-        if key not in changed:
-            changed[key] = queries.changed_ticket_ids(rule, since)
-        ids = changed[key]
+        if key not in tick.changed:
+            tick.changed[key] = queries.changed_ticket_ids(rule, since)
+        ids = tick.changed[key]
         for start in range(0, len(ids), BATCH_SIZE):
             chunk = ids[start : start + BATCH_SIZE]
-            complete &= _walk_candidates(rule, now, since, source, results, seen, chunk)
+            complete &= _walk_candidates(rule, tick, since, source, results, seen, chunk)
     if rule.condition == Condition.TIME_AT_TIER:
-        complete &= _walk_scheduled(rule, now, results)
+        complete &= _walk_scheduled(rule, tick, results)
     if any(result.error for result in results):
         complete = False  # keep the failed tickets in the next tick's window
     return results, complete
 
 
 def _walk_candidates(
-    rule: EscalationRule, now: datetime, since: datetime, source: str,
+    rule: EscalationRule, tick: Tick, since: datetime, source: str,
     results: list[FiringResult], seen: set[int], ticket_ids: list[int] | None = None,
 ) -> bool:  # fmt: skip
+    now = tick.now
     after: tuple[datetime, int] | None = None
     examined = 0
     while True:
@@ -147,7 +162,7 @@ def _walk_candidates(
                 if due_at > now:
                     _schedule(rule, ticket, condition_at, due_at)
                     continue
-            result = _fire_safely(rule, ticket.pk, ticket.number, condition_at, due_at, now)
+            result = _fire_safely(rule, ticket.pk, ticket.number, condition_at, due_at, tick)
             if result is not None:
                 results.append(result)
         examined += len(batch)
@@ -159,16 +174,16 @@ def _walk_candidates(
         after = (last.condition_at, last.pk)  # type: ignore[attr-defined]
 
 
-def _walk_scheduled(rule: EscalationRule, now: datetime, results: list[FiringResult]) -> bool:
+def _walk_scheduled(rule: EscalationRule, tick: Tick, results: list[FiringResult]) -> bool:
     after: int | None = None
     while True:
-        batch = queries.due_scheduled_batch(rule, now, after=after, size=BATCH_SIZE)
+        batch = queries.due_scheduled_batch(rule, tick.now, after=after, size=BATCH_SIZE)
         for scheduled in batch:
             if len(results) >= MAX_FIRINGS_PER_RULE:
                 return False
             result = _fire_safely(
                 rule, scheduled.ticket_id, scheduled.ticket.number, scheduled.condition_at,
-                scheduled.due_at, now, scheduled_id=scheduled.pk,
+                scheduled.due_at, tick, scheduled_id=scheduled.pk,
             )  # fmt: skip
             if result is not None:
                 results.append(result)
@@ -191,11 +206,11 @@ def _schedule(
 
 def _fire_safely(
     rule: EscalationRule, ticket_id: int, number: int, condition_at: datetime,
-    due_at: datetime, now: datetime, *, scheduled_id: int | None = None,
+    due_at: datetime, tick: Tick, *, scheduled_id: int | None = None,
 ) -> FiringResult | None:  # fmt: skip
     try:
         return fire_rule(
-            rule=rule, ticket_id=ticket_id, condition_at=condition_at, due_at=due_at, now=now,
+            rule=rule, ticket_id=ticket_id, condition_at=condition_at, due_at=due_at, tick=tick,
             scheduled_id=scheduled_id,
         )  # fmt: skip
     except Exception as error:
@@ -221,11 +236,11 @@ def fire_rule(
     ticket_id: int,
     condition_at: datetime,
     due_at: datetime,
-    now: datetime,
+    tick: Tick,
     scheduled_id: int | None = None,
 ) -> FiringResult | None:
-    """Fire `rule` for one ticket if its condition still holds at `now` for the same condition
-    instant and the rule has not fired for it yet; None otherwise (including when a concurrent
+    """Fire `rule` for one ticket if its condition still holds at the tick's instant for the
+    same condition instant and the rule has not fired for it yet; None otherwise (including when a concurrent
     scheduler fired it first). `scheduled_id` names the scheduled firing being carried out
     (removed if its condition no longer holds).
 
@@ -233,7 +248,7 @@ def fire_rule(
     the actions as the system actor and records ticket.escalation_rule_fired (internal); the
     e-mails go out after commit. Actions the ticket services refuse are recorded as failed.
     """
-    ticket = queries.lock_if_holds(rule, ticket_id, now, condition_at)
+    ticket = queries.lock_if_holds(rule, ticket_id, tick.now, condition_at)
     if ticket is None:
         if scheduled_id is not None:  # resolved, paused or moved meanwhile: seen again on change
             EscalationFiring.objects.filter(pk=scheduled_id, fired_at__isnull=True).delete()
@@ -258,7 +273,7 @@ def fire_rule(
         except IntegrityError:
             return None  # another scheduler fired (or scheduled) it for this condition
     actions = _take_actions(rule, ticket)
-    recipients = _recipients(rule, ticket.pk)
+    recipients = _recipients(rule, ticket.pk, tick)
     if rule.notifies:
         actions.append(
             {
@@ -271,7 +286,7 @@ def fire_rule(
     firing.actions = actions
     firing.save(update_fields=["actions"])
     ticket_services.record_rule_firing(
-        number=ticket.number,
+        ticket=ticket,
         rule_name=rule.name,
         details={
             "rule_id": rule.pk,
@@ -385,18 +400,14 @@ def raised_priority(current: str, change: str) -> str | None:
     return None
 
 
-def _recipients(rule: EscalationRule, ticket_id: int) -> list[User]:
+def _recipients(rule: EscalationRule, ticket_id: int, tick: Tick) -> list[User]:
     """Who the rule e-mails, as the ticket is after the actions (an escalated ticket's new
     team): everyone with the rule's role, and the assignee or else the ticket's team."""
     if not rule.notifies:
         return []
     users: list[User] = []
     if rule.notify_role:
-        users.extend(
-            User.objects.filter(role=rule.notify_role, is_active=True)
-            .exclude(email="")
-            .order_by("pk")
-        )
+        users.extend(tick.users_with_role(rule.notify_role))
     if rule.notify_assignee:
         ticket = Ticket.objects.select_related("assignee", "team").get(pk=ticket_id)
         if ticket.assignee is not None and ticket.assignee.is_active and ticket.assignee.email:

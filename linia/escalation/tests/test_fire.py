@@ -731,3 +731,25 @@ def test_desk_timeline_shows_the_rule_and_what_was_not_done(shared_world, new_ti
         False,
         [("Not done", "This person cannot take tickets of this organization.")],
     )
+
+
+def test_each_firing_costs_the_same_queries(new_ticket):
+    # The users of the notified role are read once a tick (not once a firing), and the firing
+    # records itself on the ticket row it already locked.
+    make_rule(Condition.RESOLUTION_BREACH, notify_role="manager", note="Breached")
+    for due in (10, 11, 12):
+        set_clocks(new_ticket(), resolution_due=at(due))
+
+    idle, _ = _count_tick_queries(5)
+    with CaptureQueriesContext(connection) as one:
+        assert len(tick(10.5)) == 1
+    with CaptureQueriesContext(connection) as two:
+        assert len(tick(12.5)) == 2
+
+    def users_read(captured: CaptureQueriesContext) -> int:
+        return sum(q["sql"].startswith('SELECT "accounts_user"') for q in captured)
+
+    assert users_read(one) == users_read(two) == 1
+    per_firing = len(two) - len(one)
+    assert len(one) - idle == per_firing + 1  # + the role's users
+    assert per_firing <= 14

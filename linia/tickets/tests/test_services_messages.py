@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from linia.core.errors import Forbidden, Invalid, NotFound
 from linia.directory.tests.factories import actor
@@ -303,3 +305,16 @@ def test_clients_may_not_add_files_to_a_closed_ticket(shared_world, ticket):
     assert caught.value.code == "ticket_closed"
     assert Attachment.objects.count() == 0
     assert new_events(ticket, count) == []
+
+
+def test_a_note_locks_the_bare_ticket_row(shared_world, ticket):
+    # add_message only adds to the ticket: its lock must not join the related rows (an empty
+    # select_related() once made it follow every foreign key, ~4 ms a message).
+    with CaptureQueriesContext(connection) as captured:
+        services.add_message(
+            actor=actor(shared_world.agent_a), number=ticket.number, body="Seen", is_internal=True
+        )
+
+    reads = [q["sql"] for q in captured if q["sql"].startswith('SELECT "tickets_ticket"')]
+    assert len(reads) == 1
+    assert " JOIN " not in reads[0]
