@@ -183,7 +183,7 @@ def test_resolution_takes_a_few_queries(world):
 
     with CaptureQueriesContext(connection) as context:
         resolve(world)
-    assert len(context.captured_queries) == 2  # the contract, the type override
+    assert len(context.captured_queries) == 3  # the contract, the type override, the policies
 
 
 # --- writing configuration ------------------------------------------------------------------------
