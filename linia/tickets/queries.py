@@ -216,11 +216,11 @@ def visible_messages(ticket: Ticket, actor: Actor) -> QuerySet[Message]:
 
 
 def list_messages_for(ticket: Ticket, actor: Actor) -> QuerySet[Message]:
-    """The thread as `actor` sees it (clients never see internal notes), with attachments."""
+    """The thread as `actor` sees it (clients never see internal notes), with attachments.
+    Authors are not joined: a message keeps its author's name and id (`author_name`)."""
     attachments = Attachment.objects.order_by("created_at", "id")
     return (
         visible_messages(ticket, actor)
-        .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=attachments))
         .order_by("created_at", "id")
     )
@@ -263,17 +263,17 @@ def list_categories() -> QuerySet[Category]:
 
 def category_choices() -> list[tuple[int, str]]:
     """Active categories as (id, "Parent › Child") pairs, in tree order."""
-    categories = list(list_categories())
-    by_parent: dict[int | None, list[Category]] = {}
-    for category in categories:
-        by_parent.setdefault(category.parent_id, []).append(category)
+    rows = list_categories().values_list("id", "name", "parent_id")  # no objects, no join
+    by_parent: dict[int | None, list[tuple[int, str]]] = {}
+    for pk, name, parent_id in rows:
+        by_parent.setdefault(parent_id, []).append((pk, name))
     result: list[tuple[int, str]] = []
 
     def walk(parent_id: int | None, prefix: str) -> None:
-        for category in by_parent.get(parent_id, []):
-            label = f"{prefix}{category.name}"
-            result.append((category.pk, label))
-            walk(category.pk, f"{label} › ")
+        for pk, name in by_parent.get(parent_id, []):
+            label = f"{prefix}{name}"
+            result.append((pk, label))
+            walk(pk, f"{label} › ")
 
     walk(None, "")
     return result
@@ -284,10 +284,11 @@ def list_assignable_agents(ticket: Ticket) -> QuerySet[User]:
     serving_teams = Team.objects.filter(
         Q(serves_all_organizations=True) | Q(organizations=ticket.organization_id), is_active=True
     )
+    # A subquery of the members rather than a join on them: no DISTINCT over the users.
+    members = Team.members.through.objects.filter(team__in=serving_teams).values("user_id")
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(teams__in=serving_teams) | Q(role__in=["manager", "admin"]))
-        .distinct()
+        .filter(Q(pk__in=members) | Q(role__in=["manager", "admin"]))
         .order_by("first_name", "last_name", "username")
     )
 

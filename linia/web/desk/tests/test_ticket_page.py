@@ -104,6 +104,26 @@ def test_ticket_page_timeline_shows_every_event_with_details(agent_client, world
     assert response.context["can_take"] is False
 
 
+def test_timeline_entries_markup(agent_client, world, ticket_a):
+    agent = actor(world.agent_a)
+    services.change_status(
+        actor=agent, number=ticket_a.number, to="pending", note="Waiting <for> the toner"
+    )
+    html = agent_client.get(url(ticket_a)).content.decode()
+    attachment = ticket_a.attachments.get()
+
+    assert '<li class="event-ticketcreated">' in html
+    assert f'· Attachment added: <a href="/desk/attachments/{attachment.pk}/">' in html
+    assert (
+        '· Status changed: <span class="old">New</span> → <span class="new">Pending</span>' in html
+    )
+    assert (
+        '<dl class="facts small"><dt>Reason</dt>'
+        '<dd class="prewrap">Waiting &lt;for&gt; the toner</dd></dl>' in html
+    )
+    assert f"<strong>{world.agent_a.display_name}</strong>" in html
+
+
 def test_ticket_page_timeline_escalation_and_field_changes(client, world, ticket_a):
     client.force_login(world.manager)
     manager = actor(world.manager)

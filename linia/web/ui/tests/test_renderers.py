@@ -1,4 +1,4 @@
-"""The fast select path writes exactly what Django's templates write."""
+"""The fast select, input and textarea paths write exactly what Django's templates write."""
 
 from __future__ import annotations
 
@@ -31,6 +31,40 @@ class StarOption(forms.Select):
 def test_select_html_is_identical(widget, value):
     expected = widget.render("organization", value, renderer=DjangoTemplates())
     assert widget.render("organization", value, renderer=FastSelectRenderer()) == expected
+
+
+@pytest.mark.parametrize(
+    ("widget", "value"),
+    [
+        (forms.TextInput(), 'Printer <HP> & "co"'),
+        (forms.TextInput(attrs={"maxlength": 200, "required": True, "autofocus": False}), None),
+        (forms.NumberInput(attrs={"min": 0, "step": "0.25"}), 1.5),
+        (forms.NumberInput(), 0),
+        (forms.EmailInput(), ""),
+        (forms.URLInput(), "https://example.com/?a=1&b=2"),
+        (forms.PasswordInput(render_value=True), "s3cr<e>t"),
+        (forms.PasswordInput(), "never shown"),
+        (forms.HiddenInput(), 42),
+        (forms.DateInput(), "2026-12-03"),
+        (forms.TimeInput(attrs={"type": "time"}), "09:30"),
+        (forms.CheckboxInput(), True),
+        (forms.CheckboxInput(), False),
+        (forms.CheckboxInput(), "on"),
+        (forms.Textarea(), "Line 1\n<b>Line 2</b> & more"),
+        (forms.Textarea(attrs={"rows": 3, "placeholder": 'Say "hi"'}), ""),
+        (forms.Textarea(), None),
+        (forms.Textarea(), 0),
+    ],
+)
+def test_input_and_textarea_html_is_identical(widget, value):
+    expected = widget.render("field", value, renderer=DjangoTemplates())
+    assert widget.render("field", value, renderer=FastSelectRenderer()) == expected
+
+
+def test_other_widgets_still_use_the_templates():
+    widget = forms.ClearableFileInput()
+    expected = widget.render("file", None, renderer=DjangoTemplates())
+    assert widget.render("file", None, renderer=FastSelectRenderer()) == expected
 
 
 def test_it_is_the_project_renderer():
