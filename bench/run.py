@@ -195,6 +195,14 @@ def prepare_linia(args: argparse.Namespace, now: datetime) -> Side:
                 f"--reuse: {info_path} was built for {info.get('tickets_requested')} tickets"
             )
         _log(f"linia: reusing the {db.vendor} database built earlier")
+        trimmed = _last_json(_run(
+            [str(VENV_PYTHON), "-m", "bench.linia_data", "--trim-after",
+             str(info["last_number"])],
+            env=env, cwd=REPO, timeout=1800,
+        ))  # fmt: skip
+        if trimmed["deleted"]:
+            _log(f"linia: deleted the {trimmed['deleted']:,} tickets earlier runs created "
+                 f"({trimmed['seconds']} s)")  # fmt: skip
     else:
         _log(f"linia: migrating a fresh {db.vendor} database")
         for step in (["migrate"], ["collectstatic"]):  # as `make run` prepares a server

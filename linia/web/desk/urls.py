@@ -5,6 +5,7 @@ from .views import attachments, directory, email, kb, new_ticket, outbox, queue,
 app_name = "desk"
 urlpatterns = [
     path("", queue.queue, name="queue"),
+    path("queue/count/", queue.queue_count, name="queue_count"),
     path("tickets/new/", new_ticket.new_ticket, name="new_ticket"),
     path("tickets/new/requesters/", new_ticket.requester_options, name="requester_options"),
     path("tickets/<int:number>/", tickets.ticket_detail, name="ticket"),

@@ -86,3 +86,10 @@ def test_client_card_queries_do_not_grow(agent_client, world, ticket_a):
     make_tickets(world, 12)
     add_messages(world, ticket_a, 4)
     assert count_queries(agent_client, path) == few <= CARD_LIMIT
+
+
+def test_queue_count_queries_do_not_grow_with_tickets(agent_client, world):
+    make_tickets(world, 2)
+    few = count_queries(agent_client, "/desk/queue/count/?text=case")
+    make_tickets(world, 18)
+    assert count_queries(agent_client, "/desk/queue/count/?text=case") == few <= 6

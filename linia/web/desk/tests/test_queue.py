@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -200,9 +202,10 @@ def test_queue_ignores_malformed_cursors(agent_client, ticket_a, cursor):
     assert agent_client.get(QUEUE, {"page": cursor}).status_code == 200
 
 
-def test_queue_count_stops_at_its_limit(agent_client, world, monkeypatch):
+def test_queue_count_stops_at_its_limit(agent_client, world, monkeypatch, settings):
     from linia.web.desk.views import queue as queue_view
 
+    settings.LINIA_QUEUE_PAGE_SIZE = 2
     monkeypatch.setattr(queue_view, "COUNT_LIMIT", 2)
     for index in range(3):
         make_ticket(actor(world.requester_a), subject=f"Case {index}")
@@ -210,18 +213,47 @@ def test_queue_count_stops_at_its_limit(agent_client, world, monkeypatch):
     assert "more than 2 tickets" in html
 
 
-def test_a_text_filter_counts_to_its_own_limit(
-    agent_client, world, monkeypatch, django_capture_on_commit_callbacks
+def test_a_list_on_one_page_is_counted_by_its_rows(agent_client, world):
+    for index in range(3):
+        make_ticket(actor(world.requester_a), subject=f"Case {index}")
+    with CaptureQueriesContext(connection) as context:
+        html = agent_client.get(QUEUE).content.decode()
+    assert "3 tickets" in html
+    assert not [q for q in context.captured_queries if "COUNT(" in q["sql"]]
+
+
+def test_a_text_filter_is_counted_after_the_page(
+    agent_client, world, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
     from linia.web.desk.views import queue as queue_view
 
+    settings.LINIA_QUEUE_PAGE_SIZE = 2
     monkeypatch.setattr(queue_view, "TEXT_COUNT_LIMIT", 2)
     with django_capture_on_commit_callbacks(execute=True):  # the search index follows events
         for index in range(3):
             make_ticket(actor(world.requester_a), subject=f"Printer jam {index}")
-    assert "more than 2 tickets" in agent_client.get(QUEUE, {"text": "printer"}).content.decode()
-    html = agent_client.get(QUEUE).content.decode()
-    assert "more than 2 tickets" not in html  # without text the general limit holds
+        make_ticket(actor(world.requester_a), subject="Scanner")
+
+    with CaptureQueriesContext(connection) as context:
+        html = agent_client.get(QUEUE, {"text": "printer", "sort": "-number"}).content.decode()
+    assert not [q for q in context.captured_queries if "COUNT(" in q["sql"]]
+    assert 'hx-get="/desk/queue/count/?text=printer&amp;sort=-number"' in html
+    assert "Counting…" in html
+
+    counted = agent_client.get("/desk/queue/count/", {"text": "printer"})
+    assert counted.status_code == 200
+    assert (
+        counted.content.decode().strip()
+        == '<span class="muted queue-count">more than 2 tickets</span>'
+    )
+    monkeypatch.setattr(queue_view, "TEXT_COUNT_LIMIT", 10)
+    assert (
+        "3 tickets" in agent_client.get("/desk/queue/count/", {"text": "printer"}).content.decode()
+    )
+    # Without text the general limit holds, and a text filter whose matches fit on the page is
+    # counted by its rows at once.
+    assert "4 tickets" in agent_client.get("/desk/queue/count/").content.decode()
+    assert "1 ticket" in agent_client.get(QUEUE, {"text": "scanner"}).content.decode()
 
 
 def test_queue_quick_views_and_filter_options(agent_client, world):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from linia.tickets.models import Message, TicketEvent
+from linia.tickets.search import index_ticket
 
 ACTIONS = {
     "messages": {"body": "Hi", "internal": "0"},
@@ -50,6 +51,16 @@ def test_agent_of_another_client_does_not_see_it_in_the_queue(client, world, tic
     assert "does not print" not in response.content.decode()
 
 
+def test_agent_of_another_client_does_not_count_it(client, world, ticket_a):
+    index_ticket(ticket_a.pk)
+    client.force_login(world.agent_b)
+    response = client.get("/desk/queue/count/?status=any&text=printer")
+    assert response.status_code == 200
+    assert response.content.decode().strip() == '<span class="muted queue-count">0 tickets</span>'
+    client.force_login(world.agent_a)
+    assert "1 ticket<" in client.get("/desk/queue/count/?status=any&text=printer").content.decode()
+
+
 @pytest.mark.parametrize("username", ["requester_a", "client_manager_a"])
 def test_clients_have_no_desk_access(client, world, ticket_a, username):
     client.force_login(getattr(world, username))
@@ -61,6 +72,7 @@ def test_clients_have_no_desk_access(client, world, ticket_a, username):
         "/desk/tickets/new/",
         f"/desk/attachments/{attachment.pk}/",
         "/desk/outbox/",
+        "/desk/queue/count/?text=printer",
     ):
         response = client.get(path)
         assert (response.status_code, response["Location"]) == (302, "/")
