@@ -190,6 +190,18 @@ def linia_specs(info: dict[str, Any], token: str, tickets: int) -> list[Spec]:
     return specs
 
 
+def trim_linia(info: dict[str, Any], env: dict[str, str]) -> None:
+    """Delete the tickets the create and e-mail measures added to the built installation, so
+    that the next run (--reuse) and anyone timing pages in-process read what was built."""
+    trimmed = _last_json(_run(
+        [str(VENV_PYTHON), "-m", "bench.linia_data", "--trim-after", str(info["last_number"])],
+        env=env, cwd=REPO, timeout=1800,
+    ))  # fmt: skip
+    if trimmed["deleted"]:
+        _log(f"linia: deleted {trimmed['deleted']:,} tickets the measures created "
+             f"({trimmed['seconds']} s)")  # fmt: skip
+
+
 def prepare_linia(args: argparse.Namespace, now: datetime) -> Side:
     db = databases.linia_database(WORK, args.database_url, fresh=not args.reuse)
     env = {**os.environ, **db.env, "PYTHONUNBUFFERED": "1", "LINIA_LOG_LEVEL": "WARNING"}
@@ -201,14 +213,7 @@ def prepare_linia(args: argparse.Namespace, now: datetime) -> Side:
                 f"--reuse: {info_path} was built for {info.get('tickets_requested')} tickets"
             )
         _log(f"linia: reusing the {db.vendor} database built earlier")
-        trimmed = _last_json(_run(
-            [str(VENV_PYTHON), "-m", "bench.linia_data", "--trim-after",
-             str(info["last_number"])],
-            env=env, cwd=REPO, timeout=1800,
-        ))  # fmt: skip
-        if trimmed["deleted"]:
-            _log(f"linia: deleted the {trimmed['deleted']:,} tickets earlier runs created "
-                 f"({trimmed['seconds']} s)")  # fmt: skip
+        trim_linia(info, env)
     else:
         _log(f"linia: migrating a fresh {db.vendor} database")
         for step in (["migrate"], ["collectstatic"]):  # as `make run` prepares a server
@@ -458,6 +463,8 @@ def measure_sides(sides: list[Side], args: argparse.Namespace) -> None:
             side.specs, side.results, [str(side.python), "-m", "bench.querycount"], side.env,
             side.cwd,
         )  # fmt: skip
+        if side.name == "linia" and "last_number" in side.build:
+            trim_linia(side.build, side.env)
 
 
 def _count_queries(
