@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from linia.core.errors import Invalid
 from linia.tickets import queries
 from linia.tickets.models import Ticket
+from linia.tickets.queries import QueueFilters
 
 from .schemas.common import CursorParams, PageParams
 
@@ -25,19 +26,17 @@ def paginate(queryset: QuerySet[M], page: PageParams) -> dict[str, Any]:
     return {"items": items, "count": queryset.count()}
 
 
-# Counting a million rows costs more than the page (50 ms on PostgreSQL): stop at this many.
-COUNT_LIMIT = 10_000
 # OFFSET reads and drops every row before the page (about a second at 800,000 deep on
 # PostgreSQL), so offsets stop where the count does; every page's next_cursor goes further
 # at the cost of the first page.
-MAX_OFFSET = 10_000
+MAX_OFFSET = queries.COUNT_LIMIT
 
 
 def paginate_tickets(
-    tickets: QuerySet[Ticket], sort: str, page: PageParams, cursor: CursorParams
+    tickets: QuerySet[Ticket], filters: QueueFilters, page: PageParams, cursor: CursorParams
 ) -> dict[str, Any]:
-    """One page of a ticket list, after `cursor.after` or at `page.offset` (two queries: the
-    capped count and the page). The cursor way costs the same at any depth; offsets beyond
+    """One page of a ticket list (`list_tickets_for(actor, filters)`), after `cursor.after` or
+    at `page.offset` (two queries: the capped count and the page). The cursor way costs the same at any depth; offsets beyond
     MAX_OFFSET are refused (Invalid, code offset_too_deep)."""
     if cursor.after and page.offset:
         raise Invalid(_("Give either a cursor (after) or an offset, not both."))
@@ -52,11 +51,13 @@ def paginate_tickets(
         )
     limit = min(page.limit, settings.LINIA_API_MAX_PAGE_SIZE)
     if cursor.after:
-        result = queries.keyset_page(tickets, sort, size=limit, after=cursor.after)
+        result = queries.keyset_page(tickets, filters.sort, size=limit, after=cursor.after)
         items, next_cursor = result.items, result.next_cursor
     else:
-        items = list(tickets[page.offset : page.offset + limit + 1])
-        next_cursor = queries.ticket_cursor(items[limit - 1], sort) if len(items) > limit else ""
+        items = queries.offset_rows(tickets, offset=page.offset, size=limit + 1)
+        next_cursor = (
+            queries.ticket_cursor(items[limit - 1], filters.sort) if len(items) > limit else ""
+        )
         items = items[:limit]
-    count, exact = queries.count_up_to(tickets, COUNT_LIMIT)
+    count, exact = queries.count_listed(tickets, filters)
     return {"items": items, "count": count, "count_exact": exact, "next_cursor": next_cursor}

@@ -44,7 +44,7 @@ def list_tickets(
     10,000 (code `offset_too_deep`)."""
     wanted = filters.to_queue_filters()
     tickets = queries.list_tickets_for(actor_of(request), wanted)
-    return paginate_tickets(tickets, wanted.sort, page, cursor)
+    return paginate_tickets(tickets, wanted, page, cursor)
 
 
 @router.post("/tickets", response={201: TicketOut, **ERRORS})

@@ -78,7 +78,8 @@ class PageParams(Schema):
 
 class CursorPage(Schema, Generic[T]):
     """One page of a long list, paged by cursor: pass `next_cursor` as `after` for the next
-    page (empty on the last one). `count` stops at 10,000: beyond, `count_exact` is false."""
+    page (empty on the last one). `count` stops at 10,000 (1,000 for a list filtered by text):
+    beyond, `count_exact` is false."""
 
     items: list[T]
     count: int

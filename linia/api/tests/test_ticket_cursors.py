@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from linia.api import pagination
 from linia.directory.tests.factories import actor
+from linia.tickets import queries
 from linia.tickets.tests.factories import make_ticket
 
 from .conftest import API
@@ -67,12 +68,33 @@ def test_a_cursor_never_shows_foreign_tickets(world, api_as):
 
 
 def test_count_stops_at_its_limit(world, api_as, monkeypatch):
-    monkeypatch.setattr(pagination, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 2)
     for _ in range(3):
         make_ticket(actor(world.requester_a))
     body = api_as(world.agent_a).get(f"{API}/tickets").json()
     assert (body["count"], body["count_exact"]) == (2, False)
     assert len(body["items"]) == 3
+
+
+def test_a_text_filter_counts_to_its_own_limit(
+    world, api_as, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(queries, "TEXT_COUNT_LIMIT", 2)
+    with django_capture_on_commit_callbacks(execute=True):  # the search index follows events
+        for n in range(3):
+            make_ticket(actor(world.requester_a), subject=f"Printer jam {n}")
+    client = api_as(world.agent_a)
+    body = client.get(f"{API}/tickets", {"q": "printer"}).json()
+    assert (body["count"], body["count_exact"], len(body["items"])) == (2, False, 3)
+    body = client.get(f"{API}/tickets").json()
+    assert (body["count"], body["count_exact"]) == (3, True)  # without text, the usual limit
+
+
+def test_an_offset_page_is_the_right_slice(world, api_as):
+    tickets = [make_ticket(actor(world.requester_a)) for _ in range(5)]
+    response = api_as(world.agent_a).get(f"{API}/tickets", {"offset": 1, "limit": 2})
+    assert numbers(response) == [tickets[3].number, tickets[2].number]
+    assert response.json()["next_cursor"] == str(tickets[2].number)
 
 
 def test_an_offset_beyond_the_limit_is_refused_with_the_way_on(world, api_as, monkeypatch):

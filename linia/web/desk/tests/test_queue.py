@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linia.directory.tests.factories import actor
-from linia.tickets import services
+from linia.tickets import queries, services
 from linia.tickets.tests.factories import make_ticket
 
 from .conftest import HTMX
@@ -203,10 +203,9 @@ def test_queue_ignores_malformed_cursors(agent_client, ticket_a, cursor):
 
 
 def test_queue_count_stops_at_its_limit(agent_client, world, monkeypatch, settings):
-    from linia.web.desk.views import queue as queue_view
 
     settings.LINIA_QUEUE_PAGE_SIZE = 2
-    monkeypatch.setattr(queue_view, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 2)
     for index in range(3):
         make_ticket(actor(world.requester_a), subject=f"Case {index}")
     html = agent_client.get(QUEUE).content.decode()
@@ -225,10 +224,9 @@ def test_a_list_on_one_page_is_counted_by_its_rows(agent_client, world):
 def test_a_text_filter_is_counted_after_the_page(
     agent_client, world, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
-    from linia.web.desk.views import queue as queue_view
 
     settings.LINIA_QUEUE_PAGE_SIZE = 2
-    monkeypatch.setattr(queue_view, "TEXT_COUNT_LIMIT", 2)
+    monkeypatch.setattr(queries, "TEXT_COUNT_LIMIT", 2)
     with django_capture_on_commit_callbacks(execute=True):  # the search index follows events
         for index in range(3):
             make_ticket(actor(world.requester_a), subject=f"Printer jam {index}")
@@ -246,7 +244,7 @@ def test_a_text_filter_is_counted_after_the_page(
         counted.content.decode().strip()
         == '<span class="muted queue-count">more than 2 tickets</span>'
     )
-    monkeypatch.setattr(queue_view, "TEXT_COUNT_LIMIT", 10)
+    monkeypatch.setattr(queries, "TEXT_COUNT_LIMIT", 10)
     assert (
         "3 tickets" in agent_client.get("/desk/queue/count/", {"text": "printer"}).content.decode()
     )
