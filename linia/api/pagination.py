@@ -36,8 +36,9 @@ def paginate_tickets(
     tickets: QuerySet[Ticket], filters: QueueFilters, page: PageParams, cursor: CursorParams
 ) -> dict[str, Any]:
     """One page of a ticket list (`list_tickets_for(actor, filters)`), after `cursor.after` or
-    at `page.offset` (two queries: the capped count and the page). The cursor way costs the same at any depth; offsets beyond
-    MAX_OFFSET are refused (Invalid, code offset_too_deep)."""
+    at `page.offset` (two queries: the capped count and the page). The cursor way costs the
+    same at any depth; offsets beyond MAX_OFFSET are refused (Invalid, code
+    offset_too_deep)."""
     if cursor.after and page.offset:
         raise Invalid(_("Give either a cursor (after) or an offset, not both."))
     if page.offset > MAX_OFFSET:

@@ -240,9 +240,9 @@ def fire_rule(
     scheduled_id: int | None = None,
 ) -> FiringResult | None:
     """Fire `rule` for one ticket if its condition still holds at the tick's instant for the
-    same condition instant and the rule has not fired for it yet; None otherwise (including when a concurrent
-    scheduler fired it first). `scheduled_id` names the scheduled firing being carried out
-    (removed if its condition no longer holds).
+    same condition instant and the rule has not fired for it yet; None otherwise (including
+    when a concurrent scheduler fired it first). `scheduled_id` names the scheduled firing
+    being carried out (removed if its condition no longer holds).
 
     Locks the ticket row, inserts (or claims) the EscalationFiring row before any action, takes
     the actions as the system actor and records ticket.escalation_rule_fired (internal); the

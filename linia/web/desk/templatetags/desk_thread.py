@@ -123,7 +123,8 @@ def timeline_entry(row: TimelineRow) -> SafeString:
             format_html_join("", '<dt>{}</dt><dd class="prewrap">{}</dd>', row.details),
         )
     return format_html(
-        '<li class="event-{}{}">\n<span class="when">{}</span>\n<strong>{}</strong>\n· {}{}{}{}</li>',
+        '<li class="event-{}{}">\n<span class="when">{}</span>\n'
+        "<strong>{}</strong>\n· {}{}{}{}</li>",
         slugify(event.kind),
         " internal" if event.is_internal else "",
         when(event.created_at),
