@@ -119,7 +119,7 @@ TEMPLATES = [
 ]
 
 # Django's renderer, but <select> options are written in Python (linia/web/ui/renderers.py).
-FORM_RENDERER = "linia.web.ui.renderers.FastSelectRenderer"
+FORM_RENDERER = "linia.web.ui.renderers.FastWidgetRenderer"
 
 # --- Database -----------------------------------------------------------------------------
 # SQLite (WAL, immediate transactions) is the embedded default; DATABASE_URL selects PostgreSQL.

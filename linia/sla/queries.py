@@ -187,8 +187,10 @@ def resolve_sla(
         None,
     )
     contract_policy_id = contract.policy_id if contract is not None else None
-    overrides = SlaTypeOverride.objects.filter(ticket_type=ticket_type).order_by()  # unique
-    type_policy_id = next(iter(overrides.values_list("policy_id", flat=True)[:1]), None)
+    type_policy_id = None
+    if ticket_type:
+        overrides = SlaTypeOverride.objects.filter(ticket_type=ticket_type).order_by()  # unique
+        type_policy_id = next(iter(overrides.values_list("policy_id", flat=True)[:1]), None)
     wanted = [
         ("category", category_policy_id),
         ("ticket_type", type_policy_id),

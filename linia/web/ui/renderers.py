@@ -88,7 +88,7 @@ def render_textarea(widget: Mapping[str, Any]) -> str:
     )
 
 
-class FastSelectRenderer(DjangoTemplates):
+class FastWidgetRenderer(DjangoTemplates):
     """settings.FORM_RENDERER: Django's template renderer with the fast paths."""
 
     def render(

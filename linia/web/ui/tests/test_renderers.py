@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 
-from linia.web.ui.renderers import FastSelectRenderer
+from linia.web.ui.renderers import FastWidgetRenderer
 
 ORGANIZATIONS = [("", "Any"), *[(i, f'Org <{i}> & "co"') for i in range(1, 40)]]
 
@@ -30,7 +30,7 @@ class StarOption(forms.Select):
 )
 def test_select_html_is_identical(widget, value):
     expected = widget.render("organization", value, renderer=DjangoTemplates())
-    assert widget.render("organization", value, renderer=FastSelectRenderer()) == expected
+    assert widget.render("organization", value, renderer=FastWidgetRenderer()) == expected
 
 
 @pytest.mark.parametrize(
@@ -58,14 +58,14 @@ def test_select_html_is_identical(widget, value):
 )
 def test_input_and_textarea_html_is_identical(widget, value):
     expected = widget.render("field", value, renderer=DjangoTemplates())
-    assert widget.render("field", value, renderer=FastSelectRenderer()) == expected
+    assert widget.render("field", value, renderer=FastWidgetRenderer()) == expected
 
 
 def test_other_widgets_still_use_the_templates():
     widget = forms.ClearableFileInput()
     expected = widget.render("file", None, renderer=DjangoTemplates())
-    assert widget.render("file", None, renderer=FastSelectRenderer()) == expected
+    assert widget.render("file", None, renderer=FastWidgetRenderer()) == expected
 
 
 def test_it_is_the_project_renderer():
-    assert isinstance(get_default_renderer(), FastSelectRenderer)
+    assert isinstance(get_default_renderer(), FastWidgetRenderer)
