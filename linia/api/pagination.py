@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Model, QuerySet
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from linia.core.errors import Invalid
@@ -47,7 +48,7 @@ def paginate_tickets(
                 "Offsets stop at %(limit)s. To page further, pass the next_cursor of the "
                 "previous page as after."
             )
-            % {"limit": MAX_OFFSET},
+            % {"limit": number_format(MAX_OFFSET, force_grouping=True)},
             code="offset_too_deep",
         )
     limit = min(page.limit, settings.LINIA_API_MAX_PAGE_SIZE)

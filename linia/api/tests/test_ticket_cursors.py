@@ -111,3 +111,10 @@ def test_an_offset_beyond_the_limit_is_refused_with_the_way_on(world, api_as, mo
     assert "next_cursor" in refused.json()["message"]
     onward = client.get(f"{API}/tickets", {"limit": 5, "after": deepest.json()["next_cursor"]})
     assert numbers(onward) == [tickets[0].number]
+
+
+def test_the_offset_limit_is_written_as_a_number_of_the_callers_language(world, api_as):
+    client = api_as(world.agent_a)
+    refused = client.get(f"{API}/tickets", {"offset": 10_001})
+    assert refused.status_code == 422
+    assert "Offsets stop at 10,000." in refused.json()["message"]
