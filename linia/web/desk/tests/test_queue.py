@@ -221,6 +221,15 @@ def test_a_list_on_one_page_is_counted_by_its_rows(agent_client, world):
     assert not [q for q in context.captured_queries if "COUNT(" in q["sql"]]
 
 
+def test_a_page_past_the_end_still_counts_the_tickets(agent_client, world, settings):
+    settings.LINIA_QUEUE_PAGE_SIZE = 2
+    tickets = [make_ticket(actor(world.requester_a), subject=f"Case {i}") for i in range(3)]
+    past_the_end = agent_client.get(QUEUE, {"after": str(tickets[0].number)})
+    assert past_the_end.context["tickets"] == []
+    assert "3 tickets" in past_the_end.content.decode()
+    assert "3 tickets" in agent_client.get(QUEUE, {"page": "9"}).content.decode()
+
+
 def test_a_text_filter_is_counted_after_the_page(
     agent_client, world, monkeypatch, settings, django_capture_on_commit_callbacks
 ):

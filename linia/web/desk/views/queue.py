@@ -38,9 +38,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         page=request.GET.get("page", ""),
     )
     context: dict[str, Any] = {"page": page, "tickets": page.items, "form": form}
-    if not page.next_cursor and not page.previous_cursor and not request.GET.get("page"):
-        # Everything is on this page: its length is the count.
-        context.update(count=len(page.items), count_exact=True, count_later=False)
+    first_page = not any(request.GET.get(name) for name in ("after", "before", "page"))
+    if first_page and not page.next_cursor:
+        # Everything is on this page: its length is the count. (A page reached by a cursor or
+        # a page number says nothing of the rows before it, nor an empty one past the end.)
+        context.update(count=len(page.items), count_exact=True)
     elif filters.text.strip():
         # A text filter's count probes a search document per visible active ticket (tens of
         # ms for a common word at a million tickets): the page is drawn first, and the count
@@ -48,7 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         context["count_later"] = True
     else:
         count, count_exact = queries.count_listed(tickets, filters)
-        context.update(count=count, count_exact=count_exact, count_later=False)
+        context.update(count=count, count_exact=count_exact)
     if is_htmx(request):
         # The polling refresh: only the table.
         response = render(request, f"{TEMPLATE}#results", context)
@@ -79,5 +81,5 @@ def queue_count(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET).to_filters()
     tickets = queries.list_tickets_for(actor, filters)
     count, count_exact = queries.count_listed(tickets, filters)
-    context = {"count": count, "count_exact": count_exact, "count_later": False}
+    context = {"count": count, "count_exact": count_exact}
     return render(request, f"{TEMPLATE}#count", context)
