@@ -177,10 +177,11 @@ def resolve_sla(
     none at all). The calendar: the contract's, else the policy's, else the default calendar,
     else 24/7 in UTC.
 
-    Every ticket created asks this, so it is three queries Django builds quickly (one with
-    three subqueries took ~5 ms to build, more than the three ran): the contract with its
-    calendar, the type's policy, the candidate policies with theirs; a fourth for the default
-    calendar only when neither has one (the values themselves are cached by revision)."""
+    Every ticket created asks this, so it is at most three queries Django builds quickly (one
+    with three subqueries took ~5 ms to build, more than the three ran): the contract with its
+    calendar, the type's policy (when there is a type), the candidate policies with theirs; a
+    fourth for the default calendar only when neither has one (the values themselves are
+    cached by revision)."""
     # One active contract per organization: no ORDER BY (Meta's would join the organization).
     contract = next(
         iter(_contract_rows(organization_id, on_date).select_related("calendar").order_by()[:1]),
