@@ -4,6 +4,7 @@
 {% thread_message message %}
 {% mail_body body html %}
 {% timeline_entry row %}
+{% attachment_list files show_internal=True %}
 
 A ticket page shows its whole thread and history (the benchmark's: 50 messages, 53 events);
 drawn by template loops (an include, a `{% url %}` per file and a dozen tags and filters an
@@ -22,7 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from linia.channels.email.queries import MailHtml
-from linia.tickets.models import Channel, Message
+from linia.tickets.models import Attachment, Channel, Message
 from linia.web.desk.presenters import TimelineRow
 from linia.web.ui.reversing import id_url
 from linia.web.ui.templatetags.linia_ui import when
@@ -53,6 +54,35 @@ def mail_body(body: str, html: MailHtml | None) -> SafeString:
 
 
 @register.simple_tag
+def attachment_list(files: list[Attachment], show_internal: bool = False) -> SafeString:
+    """The files of a thread entry as links through the desk, with their sizes (and, with
+    `show_internal`, a badge on the internal ones); nothing if there are none."""
+    if not files:
+        return mark_safe("")
+    internal = (
+        format_html(' <span class="badge internal">{}</span>', _("internal"))
+        if show_internal
+        else ""
+    )
+    return format_html(
+        '<ul class="attachments">{}</ul>',
+        format_html_join(
+            "",
+            '<li><a href="{}">{}</a> <span class="muted">{}</span>{}</li>',
+            (
+                (
+                    id_url("desk:attachment", file.pk),
+                    file.filename,
+                    filesizeformat(file.size),
+                    internal if file.is_internal else "",
+                )
+                for file in files
+            ),
+        ),
+    )
+
+
+@register.simple_tag
 def thread_message(message: Message) -> SafeString:
     """One reply or internal note of the thread (the message with its attachments prefetched
     and `mail_html` attached, as the ticket page's context gives it)."""
@@ -65,24 +95,7 @@ def thread_message(message: Message) -> SafeString:
         kind, badge = "from-staff", format_html(' <span class="badge">{}</span>', _("Reply"))
     else:
         kind, badge = "from-client", mark_safe("")
-    files = list(message.attachments.all())
-    attachments = mark_safe("")
-    if files:
-        attachments = format_html(
-            '\n<ul class="attachments">{}</ul>',
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> <span class="muted">{}</span></li>',
-                (
-                    (
-                        id_url("desk:attachment", file.pk),
-                        file.filename,
-                        filesizeformat(file.size),
-                    )
-                    for file in files
-                ),
-            ),
-        )
+    attachments = attachment_list(list(message.attachments.all()))
     return format_html(
         '<li class="{}" id="message-{}">'
         '<div class="meta"><span><strong>{}</strong>{} · {}</span><span>{}</span></div>\n'
@@ -94,7 +107,7 @@ def thread_message(message: Message) -> SafeString:
         CHANNEL_LABELS.get(message.channel, message.channel),
         when(message.created_at),
         mail_body(message.body, getattr(message, "mail_html", None)),
-        attachments,
+        format_html("\n{}", attachments) if attachments else "",
     )
 
 

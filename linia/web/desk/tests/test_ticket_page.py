@@ -124,6 +124,27 @@ def test_timeline_entries_markup(agent_client, world, ticket_a):
     assert f"<strong>{world.agent_a.display_name}</strong>" in html
 
 
+def test_opening_files_are_linked_and_internal_ones_marked(agent_client, world, ticket_a):
+    services.add_attachments(
+        actor=actor(world.agent_a),
+        number=ticket_a.number,
+        files=[incoming("secret.txt")],
+        is_internal=True,
+    )
+    html = agent_client.get(url(ticket_a)).content.decode()
+    public, internal = ticket_a.attachments.order_by("id")
+
+    assert (
+        f'<li><a href="/desk/attachments/{public.pk}/">{public.filename}</a> '
+        f'<span class="muted">7\xa0bytes</span></li>' in html
+    )
+    assert (
+        f'<li><a href="/desk/attachments/{internal.pk}/">secret.txt</a> '
+        '<span class="muted">7\xa0bytes</span> <span class="badge internal">internal</span></li>'
+        in html
+    )
+
+
 def test_ticket_page_timeline_escalation_and_field_changes(client, world, ticket_a):
     client.force_login(world.manager)
     manager = actor(world.manager)
