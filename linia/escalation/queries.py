@@ -199,16 +199,35 @@ def due_scheduled_batch(
     ).order_by("pk")[:size])  # fmt: skip
 
 
-def lock_if_holds(
-    rule: EscalationRule, ticket_id: int, now: datetime, condition_at: datetime
-) -> Ticket | None:
-    """The ticket, locked for update, if the rule's condition still holds for it at `now` with
-    the same condition instant; None otherwise. Must run inside a transaction."""
+def lock_holding(
+    rule: EscalationRule, keys: Sequence[tuple[int, datetime]], now: datetime
+) -> dict[int, Ticket]:
+    """Of the (ticket id, condition instant) `keys`, the tickets the rule's condition still
+    holds for at `now` at that same instant, locked for update, by id. One query for a batch
+    of firings; the rows are locked in id order, so two schedulers never deadlock. Must run
+    inside a transaction."""
+    field = condition_field(rule)
+    wanted = dict(keys)
     locked = (
-        _eligible(rule)
-        .filter(_holds(rule, now))
-        .filter(pk=ticket_id, **{condition_field(rule): condition_at})
-        .select_for_update()
-        .order_by()[:1]  # one row by its key: first() would add an ORDER BY to build
+        _eligible(rule, by_id=True)
+        .filter(_holds(rule, now), pk__in=list(wanted))
+        .select_for_update(of=("self",))
+        .order_by("pk")
     )
-    return next(iter(locked), None)
+    return {ticket.pk: ticket for ticket in locked if getattr(ticket, field) == wanted[ticket.pk]}
+
+
+def firings_for(
+    rule: EscalationRule, ticket_ids: Sequence[int]
+) -> dict[tuple[int, datetime], int | None]:
+    """The rule's firing rows (fired or scheduled) for these tickets: (ticket id, condition
+    instant) → the id of a scheduled row not fired yet, or None for a fired one. Read after
+    the tickets were locked, it sees every firing another scheduler committed for them, and
+    none can be added until this transaction ends (each is written under its ticket's lock)."""
+    rows = EscalationFiring.objects.filter(rule_id=rule.pk, ticket_id__in=list(ticket_ids))
+    return {
+        (ticket_id, condition_at): None if fired_at is not None else firing_id
+        for firing_id, ticket_id, condition_at, fired_at in rows.values_list(
+            "id", "ticket_id", "condition_at", "fired_at"
+        )
+    }

@@ -582,18 +582,20 @@ def test_refused_action_is_recorded_and_the_rule_fires_for_the_others(shared_wor
     assert Message.objects.filter(ticket=globex, body="Breached").count() == 1
 
 
-def test_unexpected_error_rolls_back_that_firing_only_and_retries(new_ticket, monkeypatch):
-    make_rule(Condition.RESOLUTION_BREACH, note="Breached")
+def test_unexpected_error_in_a_tickets_actions_rolls_back_that_firing_only_and_retries(
+    new_ticket, monkeypatch
+):
+    make_rule(Condition.RESOLUTION_BREACH, escalate_to_tier=2, note="Breached")
     broken = set_clocks(new_ticket(), resolution_due=at(10))
     fine = set_clocks(new_ticket(), resolution_due=at(10))
-    real_add_message = ticket_services.add_message
+    real_escalate = ticket_services.escalate_ticket
 
-    def add_message(**kwargs):
+    def escalate_ticket(**kwargs):
         if kwargs["number"] == broken.number:
             raise RuntimeError("disk on fire")
-        return real_add_message(**kwargs)
+        return real_escalate(**kwargs)
 
-    monkeypatch.setattr(ticket_services, "add_message", add_message)
+    monkeypatch.setattr(ticket_services, "escalate_ticket", escalate_ticket)
 
     results = tick(11)
 
@@ -605,6 +607,10 @@ def test_unexpected_error_rolls_back_that_firing_only_and_retries(new_ticket, mo
     assert not TicketEvent.objects.filter(
         ticket=broken, kind="ticket.escalation_rule_fired"
     ).exists()
+    assert not Message.objects.filter(ticket=broken, body="Breached").exists()
+    assert Message.objects.filter(ticket=fine, body="Breached").count() == 1
+    broken.refresh_from_db()
+    assert broken.tier == 1
 
     assert tick(30) == [
         services.FiringResult(
@@ -615,8 +621,48 @@ def test_unexpected_error_rolls_back_that_firing_only_and_retries(new_ticket, mo
             error="disk on fire",
         )
     ]
-    monkeypatch.setattr(ticket_services, "add_message", real_add_message)
+    monkeypatch.setattr(ticket_services, "escalate_ticket", real_escalate)
     assert fired_numbers(tick(60)) == [broken.number]  # the window waited for it
+
+
+def test_unexpected_error_in_the_batchs_shared_steps_rolls_back_the_batch_and_retries(
+    new_ticket, monkeypatch
+):
+    make_rule(Condition.RESOLUTION_BREACH, escalate_to_tier=2, note="Breached")
+    tickets = [set_clocks(new_ticket(), resolution_due=at(10)) for _ in range(3)]
+    real_notes = ticket_services.add_system_notes
+
+    def add_system_notes(**kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(ticket_services, "add_system_notes", add_system_notes)
+
+    results = tick(11)
+
+    assert [(r.ticket_number, r.error) for r in results] == [
+        (ticket.number, "disk on fire") for ticket in tickets
+    ]
+    assert not EscalationFiring.objects.exists()
+    assert not TicketEvent.objects.filter(kind="ticket.escalated").exists()
+    assert set(Ticket.objects.values_list("tier", flat=True)) == {1}
+
+    monkeypatch.setattr(ticket_services, "add_system_notes", real_notes)
+    assert fired_numbers(tick(30)) == [ticket.number for ticket in tickets]
+    assert Message.objects.filter(body="Breached").count() == 3
+
+
+def test_firings_share_a_batch_up_to_its_size(new_ticket, monkeypatch):
+    monkeypatch.setattr(services, "FIRING_BATCH", 2)
+    make_rule(Condition.RESOLUTION_BREACH, note="Breached")
+    tickets = [set_clocks(new_ticket(), resolution_due=at(10)) for _ in range(5)]
+
+    with CaptureQueriesContext(connection) as captured:
+        assert fired_numbers(tick(11)) == [ticket.number for ticket in tickets]
+
+    notes = [q["sql"] for q in captured if q["sql"].startswith('INSERT INTO "tickets_message"')]
+    assert len(notes) == 3  # batches of 2, 2 and 1
+    assert Message.objects.filter(body="Breached").count() == 5
+    assert EscalationFiring.objects.count() == 5
 
 
 # --- the tick --------------------------------------------------------------------------------
@@ -733,9 +779,9 @@ def test_desk_timeline_shows_the_rule_and_what_was_not_done(shared_world, new_ti
     )
 
 
-def test_each_firing_costs_the_same_queries(new_ticket):
-    # The users of the notified role are read once a tick (not once a firing), and the firing
-    # records itself on the ticket row it already locked.
+def test_a_batch_of_firings_costs_the_same_queries_whatever_its_size(new_ticket):
+    # The users of the notified role are read once a tick, and a batch locks its tickets, adds
+    # their notes, firings and timeline records in one statement each.
     make_rule(Condition.RESOLUTION_BREACH, notify_role="manager", note="Breached")
     for due in (10, 11, 12):
         set_clocks(new_ticket(), resolution_due=at(due))
@@ -750,6 +796,5 @@ def test_each_firing_costs_the_same_queries(new_ticket):
         return sum(q["sql"].startswith('SELECT "accounts_user"') for q in captured)
 
     assert users_read(one) == users_read(two) == 1
-    per_firing = len(two) - len(one)
-    assert len(one) - idle == per_firing + 1  # + the role's users
-    assert per_firing <= 14
+    assert len(two) == len(one)
+    assert len(one) - idle <= 13
