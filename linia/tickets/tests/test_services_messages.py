@@ -11,10 +11,11 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from linia.core.access import SYSTEM_ACTOR
 from linia.core.errors import Forbidden, Invalid, NotFound
 from linia.directory.tests.factories import actor
 from linia.tickets import services
-from linia.tickets.models import Attachment, Message, Ticket, TicketEvent
+from linia.tickets.models import Attachment, Channel, Message, Ticket, TicketEvent
 from linia.tickets.services import IncomingFile
 from linia.tickets.tests.factories import make_ticket, move_ticket
 from linia.tickets.workflow import TransitionNotAllowed
@@ -318,3 +319,44 @@ def test_a_note_locks_the_bare_ticket_row(shared_world, ticket):
     reads = [q["sql"] for q in captured if q["sql"].startswith('SELECT "tickets_ticket"')]
     assert len(reads) == 1
     assert " JOIN " not in reads[0]
+
+
+def test_system_notes_are_what_add_message_writes_for_each_ticket(shared_world, ticket):
+    # add_system_notes is the escalation tick's note for a batch of tickets: the same message,
+    # event and ticket change as add_message by the system, in one statement each.
+    other = make_ticket(actor(shared_world.requester_a))
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as captured:
+        messages = services.add_system_notes(tickets=[ticket, other], body="  Breached  ")
+    single = services.add_message(
+        actor=SYSTEM_ACTOR, number=make_ticket(actor(shared_world.requester_a)).number,
+        body="Breached", is_internal=True,
+        channel=Channel.DESK,
+    )  # fmt: skip
+
+    def shape(message: Message) -> tuple[object, ...]:
+        return (message.author_id, message.author_name, message.is_from_staff, message.body,
+                message.is_internal, message.channel)  # fmt: skip
+
+    assert [shape(message) for message in messages] == [shape(single)] * 2
+    assert [message.ticket_id for message in messages] == [ticket.pk, other.pk]
+    for note_ticket, message in zip((ticket, other), messages, strict=True):
+        note_ticket.refresh_from_db()
+        assert (note_ticket.updated_at, note_ticket.message_count) == (NOW, 0)
+        event = note_ticket.events.filter(kind="ticket.message_added").first()
+        assert (event.is_internal, event.payload) == (
+            True,
+            {"message_id": message.pk, "internal": True, "from_staff": True},
+        )
+    writes = [
+        q["sql"].split(" ")[0]
+        for q in captured
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert writes == ["INSERT", "UPDATE", "INSERT"]
+
+
+def test_a_system_note_too_long_is_refused_and_nothing_is_written(shared_world, ticket):
+    with pytest.raises(Invalid):
+        services.add_system_notes(tickets=[ticket], body="x" * (services.MAX_BODY + 1))
+
+    assert not Message.objects.filter(ticket=ticket).exists()
