@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .workflow import ACTIVE_STATUSES, TicketStatus
 
+# The active statuses in a fixed order (partial indexes' conditions: a set's order would vary
+# between runs and make migrations see a change).
+ACTIVE_STATUS_VALUES = [status.value for status in TicketStatus if status in ACTIVE_STATUSES]
+
 
 class TicketType(models.TextChoices):
     INCIDENT = "incident", _("Incident")
@@ -287,6 +291,22 @@ class Ticket(models.Model):
                 fields=["assignee", "status", "-number"],
                 name="ticket_assignee_status_org",
                 include=["organization"],
+            ),
+            # "My team" / "mine" by SLA (resolution due soonest first; btree order puts the
+            # tickets without one last, as the queue does): a page reads its 51 entries in
+            # order instead of sorting the team's active tickets (3,300 rows, 13 ms at a
+            # million tickets).
+            models.Index(
+                fields=["team", "resolution_due", "number"],
+                name="ticket_active_team_due",
+                include=["organization"],
+                condition=models.Q(status__in=ACTIVE_STATUS_VALUES),
+            ),
+            models.Index(
+                fields=["assignee", "resolution_due", "number"],
+                name="ticket_active_assignee_due",
+                include=["organization"],
+                condition=models.Q(status__in=ACTIVE_STATUS_VALUES),
             ),
             models.Index(fields=["requester", "-number"], name="ticket_requester"),
             models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),

@@ -189,3 +189,18 @@ def test_a_document_written_without_the_flag_is_matched_not_missed(world, ticket
     TicketSearchDocument.objects.filter(ticket=keyboard).delete()
     TicketSearchDocument.objects.create(ticket=keyboard, public_terms="keyboard")
     assert active_numbers(world.agent_a, "keyboard") == [keyboard.number]
+
+
+def test_quotes_and_percent_signs_in_a_common_word_are_harmless(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    # Through the subquery, PostgreSQL gets the words written into the SQL (quoted by psycopg,
+    # `%` doubled): they must still mean only what they say.
+    monkeypatch.setattr(queries, "TEXT_MATCHES_AS_LIST_ACTIVE", 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        quoted = make_ticket(actor(world.requester_a), subject="O'Brien's VPN 100% down")
+        make_ticket(actor(world.requester_a), subject="Broken keyboard")
+    for text in ("O'Brien's", "100%", "o'brien' OR 1=1 --", "%s %%", "\\'; DROP TABLE x; --"):
+        found = active_numbers(world.agent_a, text)
+        assert found in ([quoted.number], []), text
+    assert active_numbers(world.agent_a, "O'Brien's") == [quoted.number]
