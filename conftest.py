@@ -77,3 +77,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.write_line(
             "Under CI=true a skipped `browser` test (or `postgres` test on PostgreSQL) fails the run."
         )
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_fragments() -> Iterator[None]:
+    # Drawn fragments are kept per process under ids that a rolled-back test may hand out
+    # again (SQLite reuses them): every test starts with none.
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    yield
+    caches["fragments"].clear()

@@ -226,6 +226,20 @@ LINIA_BLOCKED_ATTACHMENT_EXTENSIONS = env_list(
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# --- Caches -------------------------------------------------------------------------------
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Drawn page fragments (the ticket page's thread and history: linia/web/desk/history.py),
+    # in each web process: a new release never meets markup drawn by the old one. Bounded:
+    # a few MB at most.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "linia-fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
+
 # --- Background tasks (Huey) --------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

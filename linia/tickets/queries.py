@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.translation import gettext as _
 
@@ -251,6 +251,13 @@ def ticket_timeline(ticket: Ticket, actor: Actor) -> QuerySet[TicketEvent]:
     if not actor.is_staff:
         events = events.filter(is_internal=False)
     return events.order_by("created_at", "id")
+
+
+def latest_event_id(ticket: Ticket) -> int:
+    """The id of the ticket's latest event (0 if none). Events are append-only and every
+    change to a ticket's thread or history records one, so this names the state of both."""
+    latest: int | None = ticket.events.aggregate(latest=Max("id"))["latest"]
+    return latest or 0
 
 
 def get_attachment_for(actor: Actor, attachment_id: int) -> Attachment:

@@ -7,6 +7,7 @@ from linia.directory import services as directory_services
 from linia.directory.tests.factories import actor
 from linia.tickets import services
 from linia.tickets.tests.factories import make_ticket
+from linia.web.desk.presenters import timeline_rows
 
 from .conftest import incoming, reply
 
@@ -74,7 +75,7 @@ def test_ticket_page_timeline_shows_every_event_with_details(agent_client, world
         training_recommended=True,
     )
     response = agent_client.get(url(ticket_a))
-    rows = response.context["timeline"]
+    rows = timeline_rows(ticket_a.events.order_by("created_at", "id"))
     assert [row.label for row in rows] == [
         "Ticket registered",
         "Attachment added",
@@ -151,13 +152,16 @@ def test_ticket_page_timeline_escalation_and_field_changes(client, world, ticket
     services.classify_ticket(actor=manager, number=ticket_a.number, impact="high")
     services.escalate_ticket(actor=manager, number=ticket_a.number, tier=2, reason="Needs L2")
     response = client.get(url(ticket_a))
-    rows = response.context["timeline"][2:]
+    rows = timeline_rows(ticket_a.events.order_by("created_at", "id"))[2:]
     assert [(row.label, row.old, row.new) for row in rows] == [
         ("Changed impact", "Medium", "High"),
         ("Changed priority", "P3 · medium", "P2 · high"),
         ("Escalated", "L1", "L2"),
     ]
     assert rows[2].details == [("Reason", "Needs L2"), ("Team", "L1 Service desk → L2 Engineers")]
+    html = response.content.decode()
+    assert '<span class="old">L1</span> → <span class="new">L2</span>' in html
+    assert "L1 Service desk → L2 Engineers" in html
     # at L2 one can still go to L3
     assert response.context["escalate_form"].fields["tier"].choices == [(3, "L3")]
 

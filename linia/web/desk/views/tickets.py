@@ -34,7 +34,7 @@ from ..forms import (
     TransitionForm,
     incoming_files,
 )
-from ..presenters import timeline_rows
+from ..history import ticket_history
 from .base import HTMX_CONFIG, actor_of, is_htmx, staff_view
 from .directory import asset_choices, client_card_context
 from .worklogs import worklog_context
@@ -65,13 +65,11 @@ def workspace_context(
 ) -> dict[str, Any]:
     """Everything the ticket workspace shows, in a fixed number of queries."""
     bound = bound or {}
-    thread = list(queries.list_messages_for(ticket, actor))
     opening_files = list(
         queries.list_ticket_attachments_for(ticket, actor)
         .filter(message__isnull=True)
         .order_by("created_at", "id")
     )
-    timeline = timeline_rows(queries.ticket_timeline(ticket, actor))
     agents = list(
         queries.list_assignable_agents(ticket).only("id", "username", "first_name", "last_name")
     )
@@ -108,10 +106,9 @@ def workspace_context(
     return {
         "ticket": ticket,
         "actor": actor,
-        "thread": thread,
+        "history": ticket_history(actor, ticket),
         "opening_files": opening_files,
-        "opening_html": attach_mail_html(ticket, thread, url_name="desk:attachment"),
-        "timeline": timeline,
+        "opening_html": attach_mail_html(ticket, [], url_name="desk:attachment"),
         "transitions": transitions,
         "reply_form": bound.get("reply") or ReplyForm(),
         "classify_form": classify,
