@@ -79,8 +79,12 @@ QUEUE_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
 }
 
 
-def list_tickets_for(actor: Actor, filters: QueueFilters) -> QuerySet[Ticket]:
-    """Visible tickets narrowed by `filters`, shaped for list pages (queue, API, portal)."""
+def list_tickets_for(
+    actor: Actor, filters: QueueFilters, *, prefetch: tuple[str, ...] | None = None
+) -> QuerySet[Ticket]:
+    """Visible tickets narrowed by `filters`, shaped for list pages (queue, API, portal):
+    with their organization, requester and assignee, and the related rows `prefetch` names
+    (LIST_PREFETCH by default) read by id after the page."""
     tickets = visible_tickets(actor)
     # Statuses are written into the SQL (linia.core.lookups.Among): prepared statements'
     # plans can then use the partial indexes of the active tickets.
@@ -122,7 +126,7 @@ def list_tickets_for(actor: Actor, filters: QueueFilters) -> QuerySet[Ticket]:
     # tickets; docs/performance.md), where the three extra reads cost ~1 ms together.
     return (
         tickets.select_related("organization", "requester", "assignee")
-        .prefetch_related(*LIST_PREFETCH)
+        .prefetch_related(*(LIST_PREFETCH if prefetch is None else prefetch))
         .order_by(*order)
     )
 
@@ -583,9 +587,10 @@ def _deferred_rows(tickets: QuerySet[Ticket], window: QuerySet[Ticket]) -> list[
     filters) and only then joins the page's rows to what they show; joining first made the
     database join every matching row before sorting and cutting (3,600 for "my team")."""
     page = Ticket.objects.filter(pk__in=window.values("pk")).order_by(*tickets.query.order_by)
+    # What the caller's query loads: its joins, its fields (only/defer) and its prefetches.
     page.query.select_related = tickets.query.select_related
-    page = page.prefetch_related(*LIST_PREFETCH)
-    return list(page)
+    page.query.deferred_loading = tickets.query.deferred_loading
+    return list(page.prefetch_related(*tickets._prefetch_related_lookups))  # type: ignore[attr-defined]
 
 
 # Ticket lists (the queue, the API) say "more than N" beyond these. Counting a million rows

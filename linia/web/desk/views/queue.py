@@ -15,6 +15,7 @@ from linia.directory import queries as directory_queries
 from linia.tickets import queries
 
 from ..forms import QueueFilterForm
+from ..templatetags.desk_queue import QUEUE_ROW_FIELDS, QUEUE_ROW_PREFETCH
 from .base import actor_of, is_htmx, staff_view
 
 TEMPLATE = "desk/queue.html"
@@ -26,11 +27,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = QueueFilterForm(request.GET)
     filters = form.to_filters()
-    tickets = queries.list_tickets_for(actor, filters)
+    tickets = queries.list_tickets_for(actor, filters, prefetch=QUEUE_ROW_PREFETCH)
+    rows = tickets.only(*QUEUE_ROW_FIELDS)
     # Pages are keyset pages (`after` / `before` cursors): the 2,000th page costs what the
     # first does. `page=N`, the older link form, still works (by offset) for shallow pages.
     page = queries.keyset_page(
-        tickets,
+        rows,
         filters.sort,
         size=settings.LINIA_QUEUE_PAGE_SIZE,
         after=request.GET.get("after", ""),
