@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, Lookup
+from django.db.models import Field, ForeignObject, Lookup
 from django.db.models.sql.compiler import SQLCompiler
 
 CONSTANT = re.compile(r"[A-Za-z0-9_]+")
@@ -80,3 +80,8 @@ class Among(Lookup):
             else:
                 raise ValueError(f"__among takes plain words or integers, not {value!r}")
         return f"{lhs} IN ({', '.join(literals)})", list(lhs_params)
+
+
+# Foreign keys take only the lookups registered on them (`organization_id__among=[…]`).
+ForeignObject.register_lookup(AnyOf)
+ForeignObject.register_lookup(Among)

@@ -69,7 +69,10 @@ def organization_filter(actor: Actor, field: str = "organization") -> Q:
             return Q(pk__in=[])
         return Q(**{f"{field}_id": actor.organization_id})
     served = actor.served_organization_ids or frozenset()
-    return Q(**{f"{field}_id__in": sorted(served)})
+    # Written into the SQL (linia.core.lookups.Among), not bound: how many tickets an agent's
+    # organizations hold decides the plan, and a prepared statement's generic plan, blind to
+    # bound values, guessed (the team view sorted 3,300 rows: 10 against 3 ms).
+    return Q(**{f"{field}_id__among": sorted(served)})
 
 
 def is_manager_role(user: User) -> bool:

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .workflow import ACTIVE_STATUSES, TicketStatus
 
-# The active statuses in a fixed order (partial indexes' conditions: a set's order would vary
-# between runs and make migrations see a change).
+# The active statuses in the workflow's order: the condition of the partial indexes on active
+# tickets, and the queue's filter, which must read the same for PostgreSQL to see that an
+# index applies it (a set's order would also vary between runs and make migrations see a
+# change).
 ACTIVE_STATUS_VALUES = [status.value for status in TicketStatus if status in ACTIVE_STATUSES]
 
 

@@ -17,7 +17,7 @@ from linia.search import backends
 from linia.search.ddl import TICKETS
 from linia.search.normalize import query_terms
 
-from .models import Attachment, Category, Message, Ticket, TicketEvent
+from .models import ACTIVE_STATUS_VALUES, Attachment, Category, Message, Ticket, TicketEvent
 from .workflow import ACTIVE_STATUSES, FINAL_STATUSES, TicketStatus
 
 
@@ -86,13 +86,16 @@ def list_tickets_for(
     with their organization, requester and assignee, and the related rows `prefetch` names
     (LIST_PREFETCH by default) read by id after the page."""
     tickets = visible_tickets(actor)
-    # Statuses are written into the SQL (linia.core.lookups.Among): prepared statements'
-    # plans can then use the partial indexes of the active tickets.
+    # Statuses are written into the SQL (linia.core.lookups.Among), in the workflow's order:
+    # the list then reads exactly as the condition of the active tickets' partial indexes,
+    # and PostgreSQL knows the index already applies it. Bound, no prepared statement's
+    # generic plan could use those indexes; in another order, the planner counted the
+    # condition twice and sorted a team's 3,300 active tickets (10 against 1.4 ms).
     if filters.statuses:
-        known = sorted(set(filters.statuses) & set(TicketStatus.values))
+        known = [status for status in TicketStatus.values if status in filters.statuses]
         tickets = tickets.filter(status__among=known) if known else tickets.none()
     elif not filters.include_closed:
-        tickets = tickets.filter(status__among=sorted(ACTIVE_STATUSES))
+        tickets = tickets.filter(status__among=ACTIVE_STATUS_VALUES)
     if filters.organization_id:
         tickets = tickets.filter(organization_id=filters.organization_id)
     if filters.assignee == "me":
