@@ -39,8 +39,14 @@ class User(AbstractUser):
     (`directory.Contact.user`); agents reach organizations through their teams.
     """
 
+    # Indexed: the staff (a few dozen) are read by role among thousands of client accounts
+    # (assignable agents, the managers a rule e-mails).
     role = models.CharField(
-        _("role"), max_length=20, choices=UserRole.choices, default=UserRole.REQUESTER
+        _("role"),
+        max_length=20,
+        choices=UserRole.choices,
+        default=UserRole.REQUESTER,
+        db_index=True,
     )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
