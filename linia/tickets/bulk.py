@@ -23,7 +23,6 @@ from linia.core.access import Actor
 from linia.core.errors import Conflict, Invalid, NotFound
 from linia.directory.models import Contact
 
-from . import events
 from .models import Channel, Message, Ticket
 from .services import (
     MAX_BODY,
@@ -32,9 +31,11 @@ from .services import (
     _check_choice,
     _clean_text,
     _Drafting,
+    _message_added_row,
+    _message_row,
     insert_new_tickets,
 )
-from .timeline import event_row, record_events
+from .timeline import record_events
 from .workflow import TicketStatus
 
 # A client's reply changes nothing but the thread in these statuses (pending and resolved
@@ -125,16 +126,9 @@ def add_replies(replies: list[ContactReply]) -> list[Message]:
         if not reply_fits(reply.actor, ticket):
             raise Conflict(_("This reply needs the one-at-a-time service."), code="not_plain")
         _check_choice(reply.channel, Channel, "channel")
+        body = _clean_text(reply.body, limit=MAX_BODY, what="message")
         messages.append(
-            Message(
-                ticket=ticket,
-                author_id=reply.actor.user_id,
-                author_name=reply.actor.name,
-                is_from_staff=False,
-                body=_clean_text(reply.body, limit=MAX_BODY, what="message"),
-                is_internal=False,
-                channel=reply.channel,
-            )
+            _message_row(ticket, reply.actor, body, is_internal=False, channel=reply.channel)
         )
     Message.objects.bulk_create(messages)
     added = Counter(message.ticket.number for message in messages)
@@ -147,12 +141,7 @@ def add_replies(replies: list[ContactReply]) -> list[Message]:
     )
     record_events(
         [
-            event_row(
-                message.ticket,
-                events.MESSAGE_ADDED,
-                actor=reply.actor,
-                payload={"message_id": message.pk, "internal": False, "from_staff": False},
-            )
+            _message_added_row(message.ticket, message, reply.actor)
             for message, reply in zip(messages, replies, strict=True)
         ]
     )
