@@ -4,10 +4,13 @@ A ticket page shows its whole thread and history (the benchmark's: 50 messages, 
 reading them and drawing them was ~9 ms of a ~30 ms page at a million tickets, for every view
 of a ticket that had not changed. Both are made of append-only rows (messages, their
 attachments and e-mail HTML, events), and anything that adds to them records a ticket event
-in the same transaction (services, e-mail ingest, the escalation tick). So the ticket's latest
-event id says whether what was drawn is still what the rows say, and the drawn HTML is kept
-under it, with what else it depends on: whether internal entries are shown, the language
-(labels) and the time zone (stamps).
+in the same transaction (services, e-mail ingest, the escalation tick), holding the ticket's
+row lock: a ticket's events commit in the order of their ids, so no reader sees an event
+without those before it. So the ticket's latest event id says whether what was drawn is
+still what the rows say, and the drawn HTML is kept under it, with what else it depends on:
+whether internal entries are shown, the language (labels) and the time zone (stamps). A write
+to those tables that records no event, or records one without the lock, would leave pages
+stale.
 
 The fragments stay in the web process (the `fragments` cache: bounded, local memory): a new
 release never meets markup drawn by the old one. The opening entry is not kept: it shows the
