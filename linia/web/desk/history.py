@@ -14,7 +14,9 @@ stale.
 
 The fragments stay in the web process (the `fragments` cache: bounded, local memory): a new
 release never meets markup drawn by the old one. The opening entry is not kept: it shows the
-requester's current name and the ticket's description, which change without an event.
+requester's current name and the ticket's description, which change without an event; the HTML
+of the mail that opened the ticket is (it was stored with the ticket, in the transaction of its
+first event).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.core.cache import caches
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from linia.channels.email.queries import MailHtml
 from linia.core.access import Actor
 from linia.tickets import queries
 from linia.tickets.models import Ticket
@@ -42,6 +45,7 @@ MAX_KEPT_CHARS = 300_000
 class History:
     thread: SafeString  # the replies and notes after the opening entry, as <li> elements
     timeline: SafeString  # the history's <li> elements
+    opening_mail: MailHtml | None  # the HTML of the mail that opened the ticket, if any
 
 
 def ticket_history(actor: Actor, ticket: Ticket) -> History:
@@ -62,20 +66,25 @@ def ticket_history(actor: Actor, ticket: Ticket) -> History:
     cache = caches[CACHE]
     kept = cache.get(key)
     if kept is not None:
-        thread, timeline = kept
-        return History(mark_safe(thread), mark_safe(timeline))  # as draw_history drew them
+        thread, timeline, opening_mail = kept
+        # As draw_history drew them.
+        return History(mark_safe(thread), mark_safe(timeline), opening_mail)
     history = draw_history(actor, ticket)
-    if len(history.thread) + len(history.timeline) <= MAX_KEPT_CHARS:
-        cache.set(key, (str(history.thread), str(history.timeline)))
+    size = len(history.thread) + len(history.timeline)
+    if history.opening_mail is not None:
+        size += len(history.opening_mail.html)
+    if size <= MAX_KEPT_CHARS:
+        cache.set(key, (str(history.thread), str(history.timeline), history.opening_mail))
     return history
 
 
 def draw_history(actor: Actor, ticket: Ticket) -> History:
     """The thread and history of `ticket` as `actor` sees them, read and drawn now."""
     thread = list(queries.list_messages_for(ticket, actor))
-    attach_mail_html(ticket, thread, url_name="desk:attachment")
+    opening_mail = attach_mail_html(ticket, thread, url_name="desk:attachment")
     rows = timeline_rows(queries.ticket_timeline(ticket, actor))
     return History(
         mark_safe("\n".join(thread_message(message) for message in thread)),
         mark_safe("\n".join(timeline_entry(row) for row in rows)),
+        opening_mail,
     )

@@ -6,7 +6,9 @@ from __future__ import annotations
 from email.message import EmailMessage
 from pathlib import Path
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from linia.channels.email.ingest import ingest_message
@@ -92,6 +94,27 @@ def test_the_desk_shows_html_mail_with_its_image_in_place(world):
     assert "steal()" not in page
     assert "alert(1)" not in page
     assert "tracker.test" not in page
+
+
+def test_the_desk_reads_the_opening_mail_once_per_change_of_the_ticket(world):
+    # Kept with the drawn thread (linia/web/desk/history.py): a second view of the unchanged
+    # ticket shows the same HTML without reading the mail's link again.
+    number = ingest_message(raw=_html_email(), source="pipe").number
+    client = Client()
+    client.force_login(world.agent_a)
+    path = reverse("desk:ticket", args=[number])
+    image = Attachment.objects.get(filename="shot.png")
+    shown = f'<img src="{reverse("desk:attachment", args=[image.pk])}" alt="screenshot">'
+
+    with CaptureQueriesContext(connection) as first:
+        assert shown in client.get(path).content.decode()
+    with CaptureQueriesContext(connection) as second:
+        assert shown in client.get(path).content.decode()
+
+    def link_reads(captured: CaptureQueriesContext) -> int:
+        return sum('FROM "email_channel_messagelink"' in query["sql"] for query in captured)
+
+    assert (link_reads(first), link_reads(second)) == (1, 0)
 
 
 def test_the_portal_shows_html_mail_and_a_reply_with_folded_quotes_as_the_original(world):

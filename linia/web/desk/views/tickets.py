@@ -24,7 +24,6 @@ from linia.core.access import Actor
 from linia.core.errors import DomainError, NotFound
 from linia.tickets import queries, services, sla_clock, workflow
 from linia.tickets.models import Channel, Ticket
-from linia.web.ui.mail import attach_mail_html
 
 from ..forms import (
     AssignForm,
@@ -65,6 +64,7 @@ def workspace_context(
 ) -> dict[str, Any]:
     """Everything the ticket workspace shows, in a fixed number of queries."""
     bound = bound or {}
+    history = ticket_history(actor, ticket)
     opening_files = list(
         queries.list_ticket_attachments_for(ticket, actor)
         .filter(message__isnull=True)
@@ -106,9 +106,9 @@ def workspace_context(
     return {
         "ticket": ticket,
         "actor": actor,
-        "history": ticket_history(actor, ticket),
+        "history": history,
         "opening_files": opening_files,
-        "opening_html": attach_mail_html(ticket, [], url_name="desk:attachment"),
+        "opening_html": history.opening_mail,
         "transitions": transitions,
         "reply_form": bound.get("reply") or ReplyForm(),
         "classify_form": classify,
