@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from linia.core.access import Role
@@ -20,6 +21,10 @@ class UserRole(models.TextChoices):
 
 
 class LiniaUserManager(UserManager["User"]):
+    def mailable(self) -> QuerySet[User]:
+        """The users Linia may e-mail: active, with an address."""
+        return self.filter(is_active=True).exclude(email="")
+
     def create_superuser(
         self,
         username: str,

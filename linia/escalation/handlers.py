@@ -22,6 +22,6 @@ def notify_rule_fired(event: TicketEvent) -> None:
     ticket = Ticket.objects.select_related("organization", "team", "assignee").get(
         pk=event.ticket_id
     )
-    recipients = User.objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
+    recipients = User.objects.mailable().filter(pk__in=user_ids)
     for user in recipients.order_by("pk"):
         send_rule_fired_mail(ticket, event, user)

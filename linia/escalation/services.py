@@ -105,15 +105,13 @@ class Tick:
 
     def users_with_role(self, role: str) -> list[User]:
         if role not in self.role_users:
-            self.role_users[role] = list(
-                User.objects.filter(role=role, is_active=True).exclude(email="").order_by("pk")
-            )
+            self.role_users[role] = list(User.objects.mailable().filter(role=role).order_by("pk"))
         return self.role_users[role]
 
     def members_of(self, team_id: int) -> list[User]:
         if team_id not in self.team_users:
             self.team_users[team_id] = list(
-                User.objects.filter(teams=team_id, is_active=True).exclude(email="").order_by("pk")
+                User.objects.mailable().filter(teams=team_id).order_by("pk")
             )
         return self.team_users[team_id]
 
@@ -495,10 +493,9 @@ def _recipients(rule: EscalationRule, ticket_ids: list[int], tick: Tick) -> dict
         )
         assignees = {
             user.pk: user
-            for user in User.objects.filter(
-                pk__in={assignee_id for _pk, assignee_id, _team in rows if assignee_id},
-                is_active=True,
-            ).exclude(email="")
+            for user in User.objects.mailable().filter(
+                pk__in={assignee_id for _pk, assignee_id, _team in rows if assignee_id}
+            )
         }
         for ticket_id, assignee_id, team_id in rows:
             if assignee_id in assignees:  # active, with an address

@@ -25,7 +25,7 @@ def send_review_reminders(*, now: datetime) -> int:
     due: dict[int, list[Article]] = defaultdict(list)
     for article in stale_articles(now=now).exclude(review_reminded_at__gte=now - REMIND_EVERY):
         due[article.owner_id].append(article)
-    owners = User.objects.filter(pk__in=due, is_active=True).exclude(email="")
+    owners = User.objects.mailable().filter(pk__in=due)
     for owner in owners:
         send_review_reminder(owner, due[owner.pk])
         mark_review_reminded(article_ids=[article.pk for article in due[owner.pk]], now=now)

@@ -40,9 +40,7 @@ def reminder_recipients(organization_id: int, *, staff: bool = True) -> list[str
     )
     addresses = {c.email for c in managers if c.email}
     if staff:
-        agents = User.objects.filter(
-            is_active=True, teams__organizations__id=organization_id
-        ).exclude(email="")
+        agents = User.objects.mailable().filter(teams__organizations__id=organization_id)
         addresses |= {u.email for u in agents}
     return sorted(addresses)
 
