@@ -80,11 +80,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 
 
 @pytest.fixture(autouse=True)
-def _no_kept_fragments() -> Iterator[None]:
+def _empty_caches() -> Iterator[None]:
     # Drawn fragments are kept per process under ids that a rolled-back test may hand out
-    # again (SQLite reuses them): every test starts with none.
+    # again (SQLite reuses them), and the shared cache counts failures per user id: every
+    # test starts with both empty.
     from django.core.cache import caches
 
-    caches["fragments"].clear()
+    for alias in ("default", "fragments"):
+        caches[alias].clear()
     yield
-    caches["fragments"].clear()
+    for alias in ("default", "fragments"):
+        caches[alias].clear()

@@ -22,6 +22,7 @@ bench-sla-tick, emptied at the end); without it, to the embedded SQLite queue.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -306,6 +307,9 @@ def main() -> None:
     parser.add_argument("--idle-ticks", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--explain", action="store_true", help="print the candidate query plans")
+    parser.add_argument(
+        "--json", action="store_true", help="end with one JSON line of the figures (bench/run.py)"
+    )
     args = parser.parse_args()
     scratch_guard()
     now = datetime.now(UTC).replace(microsecond=0)
@@ -335,6 +339,20 @@ def main() -> None:
     if args.explain:
         for line in explain(now):
             print(line)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "open_tickets": open_tickets,
+                    "build_seconds": built["seconds"],
+                    "first_ms": round(first_ms, 1),
+                    "first_firings": fired,
+                    "first_queries": first_queries,
+                    "idle_ms": [round(ms, 1) for ms in idle_ms],
+                    "idle_queries": idle[0][3],
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -40,15 +40,28 @@ def _failure_key(user_id: int) -> str:
     return f"linia:totp-failures:{user_id}"
 
 
+def too_many_failures(user_id: int) -> bool:
+    """The user has given MAX_FAILURES wrong codes within FAILURE_WINDOW seconds, on any web
+    process (the count is in the shared default cache)."""
+    return bool(cache.get(_failure_key(user_id), 0) >= MAX_FAILURES)
+
+
+def record_failure(user_id: int) -> None:
+    """Count one wrong code of the user, for FAILURE_WINDOW seconds from the first."""
+    cache.add(_failure_key(user_id), 0, FAILURE_WINDOW)
+    try:
+        cache.incr(_failure_key(user_id))
+    except ValueError:  # expired in between
+        cache.set(_failure_key(user_id), 1, FAILURE_WINDOW)
+
+
 def verify_totp_code(user_id: int | None, code: str) -> bool:
     """Whether `code` is a valid, unused TOTP code of the user (marks it used). After
     MAX_FAILURES wrong codes in FAILURE_WINDOW seconds every code is refused until the window
     passes."""
     from allauth.mfa.totp.internal.auth import TOTP
 
-    if user_id is None:
-        return False
-    if cache.get(_failure_key(user_id), 0) >= MAX_FAILURES:
+    if user_id is None or too_many_failures(user_id):
         return False
     authenticator = Authenticator.objects.filter(
         user_id=user_id, type=Authenticator.Type.TOTP
@@ -56,11 +69,7 @@ def verify_totp_code(user_id: int | None, code: str) -> bool:
     code = "".join((code or "").split())
     valid = bool(authenticator and code and TOTP(authenticator).validate_code(code))
     if not valid:
-        cache.add(_failure_key(user_id), 0, FAILURE_WINDOW)
-        try:
-            cache.incr(_failure_key(user_id))
-        except ValueError:  # expired in between
-            cache.set(_failure_key(user_id), 1, FAILURE_WINDOW)
+        record_failure(user_id)
     return valid
 
 

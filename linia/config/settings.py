@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -227,11 +228,30 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Caches -------------------------------------------------------------------------------
+# The default cache holds what every web process must agree on: failed log-ins and wrong
+# second-factor codes per user and address (allauth's rate limits, linia/accounts/mfa.py). In
+# a per-process cache each gunicorn worker would count on its own, and a guesser would get one
+# allowance per worker. So it is Redis when REDIS_URL is set (all machines), and otherwise
+# files in LINIA_VAR_DIR (all the workers of the one machine the embedded setup runs on).
+REDIS_URL = env_str("REDIS_URL", "")
+SHARED_CACHE: dict[str, Any] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("LINIA_CACHE_PREFIX", "linia"),
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": SHARED_CACHE,
     # Drawn page fragments (the ticket page's thread and history: linia/web/desk/history.py),
     # in each web process: a new release never meets markup drawn by the old one. Bounded:
-    # a few MB at most.
+    # 200 entries of at most 64 KiB each, compressed (history.MAX_KEPT_BYTES).
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "linia-fragments",
@@ -241,7 +261,6 @@ CACHES = {
 }
 
 # --- Background tasks (Huey) --------------------------------------------------------------
-REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.PriorityRedisHuey",

@@ -112,9 +112,6 @@ def _current_code(secret: str) -> str:
 
 
 def test_with_totp_the_reveal_asks_for_a_code_first(client, world):
-    from django.core.cache import cache
-
-    cache.clear()
     _asset, credential = make_card(world)
     secret = generate_totp_secret()
     TOTP.activate(world.agent_a, secret)
@@ -274,9 +271,6 @@ def test_the_desk_names_the_equipment_when_classifying(client, world):
 
 
 def test_guessing_codes_is_cut_off(client, world):
-    from django.core.cache import cache
-
-    cache.clear()
     _asset, credential = make_card(world)
     secret = generate_totp_secret()
     TOTP.activate(world.agent_a, secret)
@@ -289,7 +283,6 @@ def test_guessing_codes_is_cut_off(client, world):
     assert blocked.status_code == 403
     assert "Fw-Secret-77" not in blocked.content.decode()
     assert CredentialReveal.objects.count() == 0
-    cache.clear()
 
 
 def test_the_card_links_the_sla_contract(client, world):

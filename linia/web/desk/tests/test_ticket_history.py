@@ -93,7 +93,7 @@ def test_clients_never_get_what_was_drawn_for_staff(world, ticket_a):
 
 
 def test_a_large_history_is_drawn_every_time(agent_client, world, ticket_a, monkeypatch):
-    monkeypatch.setattr(history, "MAX_KEPT_CHARS", 10)
+    monkeypatch.setattr(history, "MAX_KEPT_BYTES", 10)
     page(agent_client, ticket_a)
     assert reads_thread(page(agent_client, ticket_a)[1])
 
