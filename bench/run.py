@@ -406,6 +406,8 @@ class Side:
             f"p50 {result.p50_ms} ms, p95 {result.p95_ms} ms, {result.requests} requests"
             if result.available else result.note
         )  # fmt: skip
+        # Which measure raised a worker's peak memory, when the table's one figure is too high.
+        shown += f"; worker peak so far {self.web.peak_worker_rss_mib()} MiB"
         _log(f"  {self.name} {spec.key}: {shown}")
         self.results.append(result)
 

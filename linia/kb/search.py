@@ -104,6 +104,43 @@ def reindex_articles(batch_size: int = 500) -> int:
     return count
 
 
+@dataclass(frozen=True)
+class RankedArticles:
+    """Matching article ids, best first, without the articles (a list that filters and pages
+    them loads only the page's)."""
+
+    ranked: list[tuple[int, float]]  # (article id, score)
+    total: int
+    terms: frozenset[str]
+
+    def hits(self, articles: dict[int, Article]) -> dict[int, ArticleHit]:
+        """ArticleHits for the `articles` given by id (those loaded for a page)."""
+        return {
+            pk: ArticleHit(article=articles[pk], rank=score, terms=self.terms)
+            for pk, score in self.ranked
+            if pk in articles
+        }
+
+
+def rank_articles(
+    actor: Actor,
+    q: str,
+    *,
+    limit: int = 10,
+    offset: int = 0,
+    language: str | None = None,
+    published_only: bool = True,
+) -> RankedArticles:
+    """The ids of the articles `actor` may read that match `q`, best first. Every query word
+    must match (in any inflected form; a misspelt word of a short query is corrected); when
+    nothing matches them all, articles matching any word are given."""
+    groups = backends.correct(query_words(q), query_terms(q))
+    visible = visible_articles(actor, include_unpublished=not published_only)
+    if language:
+        visible = visible.filter(language=language)
+    return _ranked(visible, groups, limit=limit, offset=offset, fall_back_to_any=True)
+
+
 def search_articles(
     actor: Actor,
     q: str,
@@ -113,14 +150,11 @@ def search_articles(
     language: str | None = None,
     published_only: bool = True,
 ) -> SearchPage:
-    """The articles `actor` may read that match `q`, best first, with highlighted title and
-    snippet. Every query word must match (in any inflected form; a misspelt word of a short
-    query is corrected); when nothing matches them all, articles matching any word are given."""
-    groups = backends.correct(query_words(q), query_terms(q))
-    visible = visible_articles(actor, include_unpublished=not published_only)
-    if language:
-        visible = visible.filter(language=language)
-    return _page(visible, groups, limit=limit, offset=offset, fall_back_to_any=True)
+    """`rank_articles`, with the articles and their highlighted title and snippet."""
+    ranked = rank_articles(
+        actor, q, limit=limit, offset=offset, language=language, published_only=published_only
+    )
+    return _page(ranked)
 
 
 def related_articles(actor: Actor, text: str, *, limit: int = 5) -> list[ArticleHit]:
@@ -128,11 +162,10 @@ def related_articles(actor: Actor, text: str, *, limit: int = 5) -> list[Article
     subject and description), for the ticket screen."""
     unique = {frozenset(group): group for group in query_terms(text)}
     groups = list(unique.values())[:RELATED_MAX_WORDS]
-    page = _page(visible_articles(actor), groups, limit=limit, mode=backends.ANY)
-    return page.items
+    return _page(_ranked(visible_articles(actor), groups, limit=limit, mode=backends.ANY)).items
 
 
-def _page(
+def _ranked(
     visible: QuerySet[Article],
     groups: list[set[str]],
     *,
@@ -140,7 +173,7 @@ def _page(
     offset: int = 0,
     mode: str = backends.ALL,
     fall_back_to_any: bool = False,
-) -> SearchPage:
+) -> RankedArticles:
     weights = (TITLE_WEIGHT, BODY_WEIGHT)
     ranked, total = ranked_ids(
         ARTICLES, visible, groups, mode=mode, limit=limit, offset=offset, weights=weights
@@ -156,10 +189,9 @@ def _page(
             weights=weights,
         )
     terms = frozenset().union(*groups) if groups else frozenset()
-    articles = Article.objects.in_bulk([pk for pk, _score in ranked])
-    items = [
-        ArticleHit(article=articles[pk], rank=score, terms=terms)
-        for pk, score in ranked
-        if pk in articles
-    ]
-    return SearchPage(items=items, total=total, terms=terms)
+    return RankedArticles(ranked=ranked, total=total, terms=terms)
+
+
+def _page(ranked: RankedArticles) -> SearchPage:
+    hits = ranked.hits(Article.objects.in_bulk([pk for pk, _score in ranked.ranked]))
+    return SearchPage(items=list(hits.values()), total=ranked.total, terms=ranked.terms)

@@ -54,3 +54,19 @@ def test_badges_and_labels():
         '<span class="badge status-weird&lt;">weird&lt;</span>'
     )
     assert tier(None) == ""
+
+
+def test_display_is_the_choice_label_in_the_active_language():
+    from django.utils import translation
+
+    from linia.kb.models import Article
+    from linia.web.ui.templatetags.linia_ui import display
+
+    article = Article(status="published", visibility="internal")
+    with translation.override("en"):
+        assert display(article, "status") == article.get_status_display() == "Published"
+    with translation.override("ru"):
+        assert display(article, "status") == article.get_status_display() != "Published"
+        assert display(article, "visibility") == article.get_visibility_display()
+    article.status = "retired"  # a value no choice names is shown as it is
+    assert display(article, "status") == article.get_status_display() == "retired"

@@ -30,7 +30,7 @@ from linia.kb import queries, services
 from linia.kb.diff import diff_texts
 from linia.kb.markdown import markdown_to_text, render_markdown
 from linia.kb.models import Article, ArticleStatus, KbCategory, Visibility
-from linia.kb.search import related_articles, search_articles
+from linia.kb.search import ArticleHit, rank_articles, related_articles, search_articles
 from linia.tickets import queries as ticket_queries
 from linia.tickets.search import SOLVED_STATUSES, similar_solved_tickets
 
@@ -142,27 +142,37 @@ def _list_context(
         tag=filters["tag"],
         owner_id=actor.user_id if filters["mine"] else None,
     )
-    hits: dict[int, Any] = {}
+    hits: dict[int, ArticleHit] = {}
     if filters["q"]:
-        found = search_articles(
+        found = rank_articles(
             actor,
             filters["q"],
             limit=SEARCH_WINDOW,
             language=filters["language"],
             published_only=False,
         )
-        ranked = [hit.article.pk for hit in found.items]
-        # One query (and its tag prefetch) for the page's columns and the other filters.
-        rows = {article.pk: article for article in articles.filter(pk__in=ranked)}
-        hits = {hit.article.pk: hit for hit in found.items if hit.article.pk in rows}
-        object_list: list[Article] | Any = [rows[pk] for pk in ranked if pk in rows]
+        # Which of the ranked ids the other filters keep (ids only), then the page's rows: the
+        # whole window's rows, bodies and tags were ~40 ms and ~7 MB a search at 10,000
+        # articles, for 25 shown.
+        kept = set(
+            articles.prefetch_related(None)
+            .order_by()
+            .filter(pk__in=[pk for pk, _score in found.ranked])
+            .values_list("pk", flat=True)
+        )
+        page = Paginator([pk for pk, _ in found.ranked if pk in kept], PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        rows = articles.in_bulk(list(page.object_list))
+        hits = found.hits(rows)
+        shown = [rows[pk] for pk in hits]
     else:
-        object_list = articles
-    page = Paginator(object_list, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = list(page.object_list)
     return {
         "form": form,
         "page": page,
-        "rows": [(article, hits.get(article.pk)) for article in page.object_list],
+        "rows": [(article, hits.get(article.pk)) for article in shown],
         "searching": bool(filters["q"]),
         "category_form": category_form or CategoryForm(categories=choices),
         "categories": choices,

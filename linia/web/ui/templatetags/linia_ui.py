@@ -3,11 +3,14 @@
 {% load linia_ui %}
 {% status_badge ticket.status %}  {% priority_badge ticket.priority %}
 {{ ticket.received_at|age }}      {{ message.created_at|when }}   {{ ticket.tier|tier }}
+{{ article|display:"status" }}
 """
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from functools import cache
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -27,6 +30,20 @@ def _label(choices: type[TicketStatus] | type[Priority], value: str) -> str:
         return str(choices(value).label)
     except ValueError:
         return value
+
+
+@cache
+def _choice_labels(model: type[Any], field_name: str) -> dict[Any, Any]:
+    # Lazy labels: one dict serves every language.
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+@register.filter
+def display(instance: Any, field_name: str) -> str:
+    """The translated label of a choice field's value, like `get_<field>_display()`, which
+    rebuilds the field's choices (and translates every label) on each call."""
+    value = getattr(instance, field_name)
+    return str(_choice_labels(type(instance), field_name).get(value, value))
 
 
 @register.simple_tag
