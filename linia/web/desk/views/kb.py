@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -160,9 +160,9 @@ def _list_context(
             .filter(pk__in=[pk for pk, _score in found.ranked])
             .values_list("pk", flat=True)
         )
-        page = Paginator([pk for pk, _ in found.ranked if pk in kept], PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page: Page[Any] = Paginator(
+            [pk for pk, _ in found.ranked if pk in kept], PAGE_SIZE
+        ).get_page(request.GET.get("page"))
         rows = articles.in_bulk(list(page.object_list))
         hits = found.hits(rows)
         shown = [rows[pk] for pk in hits]

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import datetime, tzinfo
 from functools import cache
 from typing import Any
@@ -33,9 +34,9 @@ def _label(choices: type[TicketStatus] | type[Priority], value: str) -> str:
 
 
 @cache
-def _choice_labels(model: type[Any], field_name: str) -> dict[Any, Any]:
+def _choice_labels(model: Hashable, field_name: str) -> dict[Any, Any]:
     # Lazy labels: one dict serves every language.
-    return dict(model._meta.get_field(field_name).flatchoices)
+    return dict(model._meta.get_field(field_name).flatchoices)  # type: ignore[attr-defined]
 
 
 @register.filter
