@@ -8,9 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from datetime import datetime, tzinfo
-from functools import cache
 from typing import Any
 
 from django import template
@@ -33,18 +31,20 @@ def _label(choices: type[TicketStatus] | type[Priority], value: str) -> str:
         return value
 
 
-@cache
-def _choice_labels(model: Hashable, field_name: str) -> dict[Any, Any]:
-    # Lazy labels: one dict serves every language.
-    return dict(model._meta.get_field(field_name).flatchoices)  # type: ignore[attr-defined]
+# (model, field name) → {value: lazy label}: one map serves every language.
+_CHOICE_LABELS: dict[tuple[type[Any], str], dict[Any, Any]] = {}
 
 
 @register.filter
 def display(instance: Any, field_name: str) -> str:
     """The translated label of a choice field's value, like `get_<field>_display()`, which
     rebuilds the field's choices (and translates every label) on each call."""
+    key = (type(instance), field_name)
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = dict(instance._meta.get_field(field_name).flatchoices)
     value = getattr(instance, field_name)
-    return str(_choice_labels(type(instance), field_name).get(value, value))
+    return str(labels.get(value, value))
 
 
 @register.simple_tag
