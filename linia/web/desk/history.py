@@ -16,10 +16,13 @@ The fragments stay in the web process (the `fragments` cache, local memory): a n
 never meets markup drawn by the old one. They are kept compressed (HTML shrinks ~10×: the
 benchmark's 50 messages and 53 events are 30 kB drawn, 3 kB kept; 0.1 ms to compress, 0.04 ms
 to expand), and the cache's entry count times MAX_KEPT_BYTES bounds what a worker holds
-(200 × 64 KiB: 12.5 MiB at worst, well under 1 MiB for the usual short tickets). The opening entry is not kept: it shows the
-requester's current name and the ticket's description, which change without an event; the HTML
-of the mail that opened the ticket is (it was stored with the ticket, in the transaction of its
-first event).
+(200 × 64 KiB: 12.5 MiB at worst, well under 1 MiB for the usual short tickets).
+
+The opening entry itself is not kept: it shows the requester's current name and the ticket's
+description, which change without an event. What it shows of the request's own rows is: the
+HTML of the mail that opened the ticket (stored with the ticket, in the transaction of its
+first event) and the files sent with the request (attachments without a message: later ones
+come through `services.add_attachments`, which records an event).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from linia.tickets.models import Ticket
 from linia.web.ui.mail import attach_mail_html
 
 from .presenters import timeline_rows
-from .templatetags.desk_thread import thread_message, timeline_entry
+from .templatetags.desk_thread import attachment_list, thread_message, timeline_entry
 
 CACHE = "fragments"
 # A history larger than this, compressed, is drawn every time rather than kept (about 500 kB
@@ -52,6 +55,7 @@ class History:
     thread: SafeString  # the replies and notes after the opening entry, as <li> elements
     timeline: SafeString  # the history's <li> elements
     opening_mail: MailHtml | None  # the HTML of the mail that opened the ticket, if any
+    opening_files: SafeString  # the files sent with the request itself (no message), drawn
 
 
 def ticket_history(actor: Actor, ticket: Ticket) -> History:
@@ -72,11 +76,16 @@ def ticket_history(actor: Actor, ticket: Ticket) -> History:
     cache = caches[CACHE]
     kept = cache.get(key)
     if kept is not None:
-        thread, timeline, opening_mail = pickle.loads(zlib.decompress(kept))  # noqa: S301  (kept by this process, below)
+        thread, timeline, opening_mail, files = pickle.loads(zlib.decompress(kept))  # noqa: S301  (kept by this process, below)
         # As draw_history drew them.
-        return History(mark_safe(thread), mark_safe(timeline), opening_mail)
+        return History(mark_safe(thread), mark_safe(timeline), opening_mail, mark_safe(files))
     history = draw_history(actor, ticket)
-    drawn = (str(history.thread), str(history.timeline), history.opening_mail)
+    drawn = (
+        str(history.thread),
+        str(history.timeline),
+        history.opening_mail,
+        str(history.opening_files),
+    )
     packed = zlib.compress(pickle.dumps(drawn, pickle.HIGHEST_PROTOCOL), 1)
     if len(packed) <= MAX_KEPT_BYTES:
         cache.set(key, packed)
@@ -87,9 +96,15 @@ def draw_history(actor: Actor, ticket: Ticket) -> History:
     """The thread and history of `ticket` as `actor` sees them, read and drawn now."""
     thread = list(queries.list_messages_for(ticket, actor))
     opening_mail = attach_mail_html(ticket, thread, url_name="desk:attachment")
+    opening_files = (
+        queries.list_ticket_attachments_for(ticket, actor)
+        .filter(message__isnull=True)
+        .order_by("created_at", "id")
+    )
     rows = timeline_rows(queries.ticket_timeline(ticket, actor))
     return History(
         mark_safe("\n".join(thread_message(message) for message in thread)),
         mark_safe("\n".join(timeline_entry(row) for row in rows)),
         opening_mail,
+        attachment_list(list(opening_files), show_internal=True),
     )

@@ -15,10 +15,10 @@ from .conftest import incoming
 # (one query each, when any ticket has one) rather than joined: see list_tickets_for.
 QUEUE_LIMIT = 12
 # The ticket's calendar is read on its own when the SLA card needs it (get_ticket_for); the
-# thread and history are read only when the ticket changed since they were last drawn (its
-# latest event: linia/web/desk/history.py), three queries fewer then.
+# thread, history and the request's own files are read only when the ticket changed since they
+# were last drawn (its latest event: linia/web/desk/history.py), four queries fewer then.
 TICKET_LIMIT = 16
-KEPT_HISTORY_SAVES = 3
+KEPT_HISTORY_SAVES = 4
 # The client card, loaded by the page after it is drawn: the ticket, then phones, vault
 # entries, recent tickets, this month's hours (the named equipment one more) and whether the
 # requester's address bounces (the e-mail channel's FailingAddress).

@@ -65,11 +65,6 @@ def workspace_context(
     """Everything the ticket workspace shows, in a fixed number of queries."""
     bound = bound or {}
     history = ticket_history(actor, ticket)
-    opening_files = list(
-        queries.list_ticket_attachments_for(ticket, actor)
-        .filter(message__isnull=True)
-        .order_by("created_at", "id")
-    )
     agents = list(
         queries.list_assignable_agents(ticket).only("id", "username", "first_name", "last_name")
     )
@@ -107,7 +102,6 @@ def workspace_context(
         "ticket": ticket,
         "actor": actor,
         "history": history,
-        "opening_files": opening_files,
         "opening_html": history.opening_mail,
         "transitions": transitions,
         "reply_form": bound.get("reply") or ReplyForm(),
