@@ -36,6 +36,28 @@ def shared_world(_module_world: World, db) -> World:
     return _module_world
 
 
+# The Redis the tests may use (a database of its own; CI starts the server).
+TEST_REDIS_URL = os.environ.get("LINIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis's URL, once it answers; the test is skipped when none does (a failure
+    under CI for tests marked real_server)."""
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.skip(
+            f"no Redis at {TEST_REDIS_URL} ({error}); CI starts one (scripts/start-services.sh)"
+        )
+    finally:
+        client.close()
+    return TEST_REDIS_URL
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     # A request activates the user's (or browser's) language for the whole thread; with the

@@ -7,26 +7,17 @@ queue and run, as a consumer on another machine would.
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
-import redis
 from huey import PriorityRedisHuey
 
 pytestmark = pytest.mark.real_server
 
-REDIS_URL = os.environ.get("LINIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
 
 @pytest.fixture
-def queue():
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as error:
-        pytest.skip(f"no Redis at {REDIS_URL} ({error}); CI starts one (scripts/start-services.sh)")
-    huey = PriorityRedisHuey(f"linia-test-{uuid.uuid4().hex}", url=REDIS_URL, immediate=False)
+def queue(redis_url):
+    huey = PriorityRedisHuey(f"linia-test-{uuid.uuid4().hex}", url=redis_url, immediate=False)
     yield huey
     huey.flush()
 
@@ -52,11 +43,15 @@ def test_the_settings_pick_redis_when_redis_url_is_set(monkeypatch):
 
     import linia.config.settings as settings_module
 
-    monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    url = "redis://redis.example:6379/3"
+    monkeypatch.setenv("REDIS_URL", url)
     reloaded = importlib.reload(settings_module)
     try:
         assert reloaded.HUEY["huey_class"] == "huey.PriorityRedisHuey"
-        assert reloaded.HUEY["url"] == REDIS_URL
+        assert reloaded.HUEY["url"] == url
+        # The cache every web process shares (log-in and second-factor failure counts).
+        assert reloaded.CACHES["default"]["BACKEND"].endswith("RedisCache")
+        assert reloaded.CACHES["default"]["LOCATION"] == url
     finally:
         monkeypatch.delenv("REDIS_URL")
         importlib.reload(settings_module)
