@@ -150,10 +150,10 @@ def _explain(sql_label: str, actor: Any, q: str) -> list[str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from linia.kb.search import search_articles
+    from linia.kb.search import rank_articles
 
     with CaptureQueriesContext(connection) as captured:
-        search_articles(actor, q)
+        rank_articles(actor, q).with_articles()
     statement = next(q["sql"] for q in captured.captured_queries if "count(*) OVER" in q["sql"])
     prefix = (
         "EXPLAIN (ANALYZE, BUFFERS) "
@@ -188,7 +188,7 @@ def main() -> None:
     from linia.accounts.models import User
     from linia.directory.access import actor_for_user
     from linia.directory.models import Organization
-    from linia.kb.search import reindex_articles, search_articles
+    from linia.kb.search import rank_articles, reindex_articles
     from linia.tickets.models import Message
     from linia.tickets.search import reindex_tickets, search_tickets
 
@@ -207,16 +207,26 @@ def main() -> None:
     manager_actor = actor_for_user(manager)
     queries = _queries(args.queries, args.seed)
     for q in queries[:20]:  # warm the caches once
-        search_articles(manager_actor, q)
+        rank_articles(manager_actor, q).with_articles()
     results = {
         "vendor": built["vendor"],
         "articles": args.articles,
         "tickets": tickets,
         "messages": Message.objects.count(),
         "scenarios": [
-            _measure("kb search, requester", queries, lambda q: search_articles(requester, q)),
-            _measure("kb search, agent", queries, lambda q: search_articles(agent, q)),
-            _measure("kb search, manager", queries, lambda q: search_articles(manager_actor, q)),
+            _measure(
+                "kb search, requester",
+                queries,
+                lambda q: rank_articles(requester, q).with_articles(),
+            ),
+            _measure(
+                "kb search, agent", queries, lambda q: rank_articles(agent, q).with_articles()
+            ),
+            _measure(
+                "kb search, manager",
+                queries,
+                lambda q: rank_articles(manager_actor, q).with_articles(),
+            ),
             _measure("ticket search, requester", queries, lambda q: search_tickets(requester, q)),
             _measure("ticket search, agent", queries, lambda q: search_tickets(agent, q)),
             _measure("ticket search, manager", queries, lambda q: search_tickets(manager_actor, q)),

@@ -113,6 +113,11 @@ class RankedArticles:
     total: int
     terms: frozenset[str]
 
+    def with_articles(self) -> SearchPage:
+        """The page of hits, with the articles (for their highlighted title and snippet)."""
+        hits = self.hits(Article.objects.in_bulk([pk for pk, _score in self.ranked]))
+        return SearchPage(items=list(hits.values()), total=self.total, terms=self.terms)
+
     def hits(self, articles: dict[int, Article]) -> dict[int, ArticleHit]:
         """ArticleHits for the `articles` given by id (those loaded for a page)."""
         return {
@@ -141,28 +146,13 @@ def rank_articles(
     return _ranked(visible, groups, limit=limit, offset=offset, fall_back_to_any=True)
 
 
-def search_articles(
-    actor: Actor,
-    q: str,
-    *,
-    limit: int = 10,
-    offset: int = 0,
-    language: str | None = None,
-    published_only: bool = True,
-) -> SearchPage:
-    """`rank_articles`, with the articles and their highlighted title and snippet."""
-    ranked = rank_articles(
-        actor, q, limit=limit, offset=offset, language=language, published_only=published_only
-    )
-    return _page(ranked)
-
-
 def related_articles(actor: Actor, text: str, *, limit: int = 5) -> list[ArticleHit]:
     """Published articles `actor` may read that share the most words with `text` (a ticket's
     subject and description), for the ticket screen."""
     unique = {frozenset(group): group for group in query_terms(text)}
     groups = list(unique.values())[:RELATED_MAX_WORDS]
-    return _page(_ranked(visible_articles(actor), groups, limit=limit, mode=backends.ANY)).items
+    ranked = _ranked(visible_articles(actor), groups, limit=limit, mode=backends.ANY)
+    return ranked.with_articles().items
 
 
 def _ranked(
@@ -190,8 +180,3 @@ def _ranked(
         )
     terms = frozenset().union(*groups) if groups else frozenset()
     return RankedArticles(ranked=ranked, total=total, terms=terms)
-
-
-def _page(ranked: RankedArticles) -> SearchPage:
-    hits = ranked.hits(Article.objects.in_bulk([pk for pk, _score in ranked.ranked]))
-    return SearchPage(items=list(hits.values()), total=ranked.total, terms=ranked.terms)

@@ -289,12 +289,12 @@ def search_kb(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
     form (typos in short queries are corrected), or any word when nothing has them all.
     `total` counts only what the caller may read."""
     actor = actor_of(request)
-    page = search.search_articles(
+    page = search.rank_articles(
         actor,
         params.q,
         limit=min(params.limit, settings.LINIA_API_MAX_PAGE_SIZE),
         offset=params.offset,
         language=params.language,
         published_only=not (params.include_unpublished and actor.is_staff),
-    )
+    ).with_articles()
     return SearchOut(items=[SearchHitOut.from_hit(hit) for hit in page.items], total=page.total)

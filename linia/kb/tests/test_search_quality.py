@@ -9,7 +9,7 @@ from django.db import transaction
 
 from linia.directory.tests.factories import World, actor
 from linia.kb.models import Article, ArticleStatus, Visibility
-from linia.kb.search import index_article, search_articles
+from linia.kb.search import index_article, rank_articles
 
 from .search_corpus import ARTICLES, QUERIES
 
@@ -55,14 +55,16 @@ def test_the_corpus_and_queries_are_large_enough():
 
 @pytest.mark.parametrize("query", QUERIES, ids=[query.q for query in QUERIES])
 def test_query_finds_its_articles_in_the_top_three(corpus, shared_world, query):
-    page = search_articles(actor(shared_world.requester_a), query.q, limit=3)
+    page = rank_articles(actor(shared_world.requester_a), query.q, limit=3).with_articles()
 
     top = [corpus[hit.article.pk] for hit in page.items]
     assert set(query.expected) <= set(top), (query.q, top)
 
 
 def test_hits_have_a_highlighted_title_and_snippet(corpus, shared_world):
-    page = search_articles(actor(shared_world.requester_a), "принтера печатает", limit=1)
+    page = rank_articles(
+        actor(shared_world.requester_a), "принтера печатает", limit=1
+    ).with_articles()
 
     hit = page.items[0]
     assert hit.title_html == "<mark>Принтер</mark> не <mark>печатает</mark>"
@@ -70,9 +72,11 @@ def test_hits_have_a_highlighted_title_and_snippet(corpus, shared_world):
 
 
 def test_paging_keeps_the_total(corpus, shared_world):
-    first = search_articles(actor(shared_world.manager), "пароль", limit=1)
-    second = search_articles(actor(shared_world.manager), "пароль", limit=1, offset=1)
-    beyond = search_articles(actor(shared_world.manager), "пароль", limit=1, offset=50)
+    first = rank_articles(actor(shared_world.manager), "пароль", limit=1).with_articles()
+    second = rank_articles(actor(shared_world.manager), "пароль", limit=1, offset=1).with_articles()
+    beyond = rank_articles(
+        actor(shared_world.manager), "пароль", limit=1, offset=50
+    ).with_articles()
 
     assert first.total == second.total == beyond.total >= 2
     assert first.items[0].article != second.items[0].article

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from linia.directory.tests.factories import actor
 from linia.kb.models import Article, ArticleSearchDocument, ArticleStatus, Visibility
-from linia.kb.search import index_article, related_articles, search_articles
+from linia.kb.search import index_article, rank_articles, related_articles
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def found(page, articles) -> set[str]:
 def test_each_actor_finds_and_counts_only_what_they_may_read(
     shared_world, articles, user, expected
 ):
-    page = search_articles(actor(getattr(shared_world, user)), "toner")
+    page = rank_articles(actor(getattr(shared_world, user)), "toner").with_articles()
 
     assert found(page, articles) == expected
     assert page.total == len(expected)
@@ -62,7 +62,9 @@ def test_each_actor_finds_and_counts_only_what_they_may_read(
 
 @pytest.mark.parametrize("user", ["requester_a", "client_manager_b"])
 def test_clients_never_get_drafts_even_when_asking_for_unpublished(shared_world, articles, user):
-    page = search_articles(actor(getattr(shared_world, user)), "toner", published_only=False)
+    page = rank_articles(
+        actor(getattr(shared_world, user)), "toner", published_only=False
+    ).with_articles()
 
     assert not found(page, articles) & {"draft", "archived", "internal"}
 
@@ -70,8 +72,8 @@ def test_clients_never_get_drafts_even_when_asking_for_unpublished(shared_world,
 def test_staff_get_drafts_only_when_asking_for_unpublished(shared_world, articles):
     manager = actor(shared_world.manager)
 
-    assert "draft" not in found(search_articles(manager, "toner"), articles)
-    page = search_articles(manager, "toner", published_only=False)
+    assert "draft" not in found(rank_articles(manager, "toner").with_articles(), articles)
+    page = rank_articles(manager, "toner", published_only=False).with_articles()
     assert found(page, articles) == set(articles)
     assert page.total == 6
 
@@ -88,8 +90,8 @@ def test_a_typo_corrected_to_an_internal_only_word_finds_nothing_for_a_requester
     )
     index_article(secret)
 
-    requester_page = search_articles(actor(shared_world.requester_a), "whitelistin")
-    manager_page = search_articles(actor(shared_world.manager), "whitelistin")
+    requester_page = rank_articles(actor(shared_world.requester_a), "whitelistin").with_articles()
+    manager_page = rank_articles(actor(shared_world.manager), "whitelistin").with_articles()
 
     assert (requester_page.items, requester_page.total) == ([], 0)
     assert [hit.article for hit in manager_page.items] == [secret]
@@ -104,13 +106,13 @@ def test_related_articles_respect_visibility(shared_world, articles):
 def test_language_filter(shared_world, articles):
     manager = actor(shared_world.manager)
 
-    assert search_articles(manager, "toner", language="ru").total == 0
-    assert search_articles(manager, "toner", language="en").total == 4
+    assert rank_articles(manager, "toner", language="ru").with_articles().total == 0
+    assert rank_articles(manager, "toner", language="en").with_articles().total == 4
 
 
 @pytest.mark.parametrize("q", ["", "   ", "!!!", "the"])
 def test_empty_or_meaningless_queries_find_nothing(shared_world, articles, q):
-    page = search_articles(actor(shared_world.manager), q)
+    page = rank_articles(actor(shared_world.manager), q).with_articles()
 
     assert (page.items, page.total) == ([], 0)
 
@@ -122,20 +124,21 @@ def test_an_edit_reindexes_the_article(shared_world, articles):
     article.save()
     index_article(article)
 
-    page = search_articles(actor(shared_world.requester_a), "toner")
+    page = rank_articles(actor(shared_world.requester_a), "toner").with_articles()
     assert "public" not in found(page, articles)
     assert [
-        hit.article for hit in search_articles(actor(shared_world.requester_a), "jam").items
+        hit.article
+        for hit in rank_articles(actor(shared_world.requester_a), "jam").with_articles().items
     ] == [article]
 
 
 def test_reindex_command_rebuilds_lost_documents(shared_world, articles):
     ArticleSearchDocument.objects.all().delete()
-    assert search_articles(actor(shared_world.manager), "toner").total == 0
+    assert rank_articles(actor(shared_world.manager), "toner").with_articles().total == 0
 
     call_command("reindex-search", "--batch-size", "2")
 
-    assert search_articles(actor(shared_world.manager), "toner").total == 4
+    assert rank_articles(actor(shared_world.manager), "toner").with_articles().total == 4
 
 
 def test_query_count_does_not_grow_with_the_number_of_hits(
@@ -143,5 +146,5 @@ def test_query_count_does_not_grow_with_the_number_of_hits(
 ):
     manager = actor(shared_world.manager)
     with django_assert_max_num_queries(3):
-        page = search_articles(manager, "toner", published_only=False)
+        page = rank_articles(manager, "toner", published_only=False).with_articles()
     assert len(page.items) == 6

@@ -30,7 +30,7 @@ from linia.kb import queries, services
 from linia.kb.diff import diff_texts
 from linia.kb.markdown import markdown_to_text, render_markdown
 from linia.kb.models import Article, ArticleStatus, KbCategory, Visibility
-from linia.kb.search import ArticleHit, rank_articles, related_articles, search_articles
+from linia.kb.search import ArticleHit, rank_articles, related_articles
 from linia.tickets import queries as ticket_queries
 from linia.tickets.search import SOLVED_STATUSES, similar_solved_tickets
 
@@ -649,7 +649,7 @@ def ticket_panel(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_queries.get_ticket_for(actor, number)
     if "q" in request.GET:  # the panel's own search box: only its results
         q = request.GET["q"].strip()[:200]
-        hits = search_articles(actor, q, limit=PANEL_ITEMS).items if q else []
+        hits = rank_articles(actor, q, limit=PANEL_ITEMS).with_articles().items if q else []
         found = [hit.article for hit in hits]
         context: dict[str, Any] = {"ticket": ticket, "q": q, "found": _insertable(request, found)}
         return render(request, "desk/kb/_ticket_panel.html#found", context)

@@ -28,7 +28,7 @@ from linia.core.errors import DomainError, NotFound
 from linia.kb import queries, services
 from linia.kb.markdown import render_markdown
 from linia.kb.models import Article, KbCategory
-from linia.kb.search import search_articles
+from linia.kb.search import rank_articles
 
 from .attachments import INLINE_TYPES
 from .base import actor_of, client_view
@@ -143,7 +143,9 @@ def kb_index(request: HttpRequest, actor: Actor) -> HttpResponse:
     context: dict[str, object] = {"q": q}
     if q:
         page_number = _page_number(request.GET.get("page"))
-        results = search_articles(actor, q, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+        results = rank_articles(
+            actor, q, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
+        ).with_articles()
         context.update(
             results=results.items,
             total=results.total,
@@ -312,6 +314,6 @@ def kb_suggest(request: HttpRequest) -> HttpResponse:
         q = _clean_query(typed)
     items = []
     if actor is not None and actor.is_client and len(q) >= SUGGEST_MIN_CHARS:
-        items = search_articles(actor, q, limit=SUGGEST_LIMIT).items
+        items = rank_articles(actor, q, limit=SUGGEST_LIMIT).with_articles().items
     context = {"items": items, "open_query": urlencode({"from": "suggest", "q": q})}
     return render(request, "portal/kb/_suggestions.html", context)
