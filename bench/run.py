@@ -203,16 +203,29 @@ def trim_linia(info: dict[str, Any], env: dict[str, str]) -> None:
              f"({trimmed['seconds']} s)")  # fmt: skip
 
 
+def _reusable_build(args: argparse.Namespace, system: str, database: str) -> tuple[Path, Any]:
+    """Where `system`'s build record lives, and the record when --reuse may use its database
+    (built, for as many tickets); None means build it afresh."""
+    vendor = "postgresql" if args.database_url else "sqlite"
+    path = WORK / f"{system}-build-{vendor}{_db_suffix(database)}.json"
+    if not args.reuse:
+        return path, None
+    if not path.exists():
+        _log(f"{system}: --reuse, but nothing was built for {vendor} yet: building it")
+        return path, None
+    info = json.loads(path.read_text())
+    if info.get("tickets_requested") != args.tickets:
+        _log(f"{system}: --reuse, but the database was built for "
+             f"{info.get('tickets_requested')} tickets: building it anew")  # fmt: skip
+        return path, None
+    return path, info
+
+
 def prepare_linia(args: argparse.Namespace, now: datetime) -> Side:
-    db = databases.linia_database(WORK, args.database_url, fresh=not args.reuse)
+    info_path, info = _reusable_build(args, "linia", databases.LINIA_DATABASE)
+    db = databases.linia_database(WORK, args.database_url, fresh=info is None)
     env = {**os.environ, **db.env, "PYTHONUNBUFFERED": "1", "LINIA_LOG_LEVEL": "WARNING"}
-    info_path = WORK / f"linia-build-{db.vendor}{_db_suffix(databases.LINIA_DATABASE)}.json"
-    if args.reuse and info_path.exists():
-        info = json.loads(info_path.read_text())
-        if info.get("tickets_requested") != args.tickets:
-            raise SystemExit(
-                f"--reuse: {info_path} was built for {info.get('tickets_requested')} tickets"
-            )
+    if info is not None:
         _log(f"linia: reusing the {db.vendor} database built earlier")
         trim_linia(info, env)
     else:
@@ -307,7 +320,8 @@ def peer_specs(info: dict[str, Any], client_csrf: str, tickets: int) -> list[Spe
 def prepare_peer(args: argparse.Namespace, now: datetime) -> Side:
     python = peer.ensure_venv(WORK)
     root = peer.write_project(WORK)
-    db = databases.peer_database(WORK, args.database_url, fresh=not args.reuse)
+    info_path, info = _reusable_build(args, "helpdesk", databases.PEER_DATABASE)
+    db = databases.peer_database(WORK, args.database_url, fresh=info is None)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/root"),
@@ -317,9 +331,7 @@ def prepare_peer(args: argparse.Namespace, now: datetime) -> Side:
         "PYTHONPATH": f"{root}{os.pathsep}{REPO}",
         **db.env,
     }
-    info_path = WORK / f"helpdesk-build-{db.vendor}{_db_suffix(databases.PEER_DATABASE)}.json"
-    if args.reuse and info_path.exists():
-        info = json.loads(info_path.read_text())
+    if info is not None:
         _log("helpdesk: reusing the database built earlier")
     else:
         _log(f"helpdesk: migrating a fresh {db.vendor} database")
@@ -331,7 +343,7 @@ def prepare_peer(args: argparse.Namespace, now: datetime) -> Side:
              "--now", now.isoformat(), "--seed", str(args.seed)],
             env=env, cwd=root, timeout=_build_timeout(args.tickets),
         )  # fmt: skip
-        info = _last_json(output)
+        info = {**_last_json(output), "tickets_requested": args.tickets}
         info_path.write_text(json.dumps(info, indent=1))
         _log(f"helpdesk: built in {info['seconds']}s: {info['rows']}")
     return Side(
