@@ -6,7 +6,9 @@ import importlib.metadata
 import os
 import platform
 import sqlite3
+import statistics
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +70,25 @@ def describe(repo: Path, database: str, database_version: str) -> dict[str, Any]
         "gunicorn": version("gunicorn"),
         "psycopg": version("psycopg"),
         "load_average_at_start": load_average(),
+        "cpu_probe_ms_at_start": cpu_probe_ms(),
     }
+
+
+def cpu_probe_ms(rounds: int = 5) -> float:
+    """Milliseconds this machine takes for a fixed piece of pure-Python work (the median of
+    `rounds`). The same work on the same machine takes the same time unless the CPU is shared
+    or slowed: a run whose probe took twice as long as another's measured on a machine half as
+    fast, whatever the code did (seen here: the same page at 16 ms p50 at 16:00 and 35 ms at
+    16:35)."""
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for number in range(200_000):
+            total += number * number % 7
+        "".join(str(number) for number in range(40_000))
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times) * 1000, 1)
 
 
 def load_average() -> list[float]:

@@ -145,6 +145,12 @@ def machine_line(machine: dict[str, Any]) -> str:
         f"gunicorn {machine['gunicorn']}; {machine['database']} {machine['database_version']}; "
         f"Linia {machine['linia_revision']}; load average {machine.get('load_average_at_start')}"
         + (f" → {machine['load_average_at_end']}" if machine.get("load_average_at_end") else "")
+        + (
+            f"; CPU probe {machine['cpu_probe_ms_at_start']} ms"
+            if "cpu_probe_ms_at_start" in machine
+            else ""
+        )
+        + (f" → {machine['cpu_probe_ms_at_end']} ms" if "cpu_probe_ms_at_end" in machine else "")
     )
 
 

@@ -663,6 +663,7 @@ def main() -> None:
         linia.results.append(measure_email_ingest(args, batch=1))
         linia.results.extend(measure_sla_tick(args))
     about["load_average_at_end"] = machine.load_average()
+    about["cpu_probe_ms_at_end"] = machine.cpu_probe_ms()
     for side in (linia, helpdesk):
         if side is not None and side.error:
             failed[side.name] = side.error
