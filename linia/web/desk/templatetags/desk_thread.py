@@ -23,16 +23,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from linia.channels.email.queries import MailHtml
-from linia.tickets.models import Attachment, Channel, Message
+from linia.tickets.models import Attachment, Message
 from linia.web.desk.presenters import TimelineRow
 from linia.web.ui.reversing import id_url
-from linia.web.ui.templatetags.linia_ui import when
+from linia.web.ui.templatetags.linia_ui import display, when
 
 register = template.Library()
-
-# Labels stay lazy (drawn in the request's language). Message.get_channel_display() rebuilt the
-# choices into a dict on every call: ~0.2 ms a message, 12 ms for a thread of 50.
-CHANNEL_LABELS = dict(Channel.choices)
 
 
 @register.simple_tag
@@ -104,7 +100,7 @@ def thread_message(message: Message) -> SafeString:
         message.pk,
         message.author_name or _("Unknown"),
         badge,
-        CHANNEL_LABELS.get(message.channel, message.channel),
+        display(message, "channel"),  # not get_channel_display(): 12 ms for 50 messages
         when(message.created_at),
         mail_body(message.body, getattr(message, "mail_html", None)),
         format_html("\n{}", attachments) if attachments else "",
