@@ -63,6 +63,14 @@ class Result:
     def available(self) -> bool:
         return self.p50_ms is not None
 
+    def record_latencies(self, seconds: list[float]) -> None:
+        """p50, p95, max and mean (ms) of successful answers' latencies, given in seconds."""
+        latencies = sorted(seconds)
+        self.p50_ms = round(percentile(latencies, 0.50) * 1000, 1)
+        self.p95_ms = round(percentile(latencies, 0.95) * 1000, 1)
+        self.max_ms = round(latencies[-1] * 1000, 1)
+        self.mean_ms = round(sum(latencies) / len(latencies) * 1000, 1)
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -138,11 +146,7 @@ def run(spec: Spec, client: Client, *, requests: int, max_seconds: float) -> Res
     result.requests = sum(statuses.values())
     result.errors = result.requests - len(latencies)
     if latencies:
-        latencies.sort()
-        result.p50_ms = round(percentile(latencies, 0.50) * 1000, 1)
-        result.p95_ms = round(percentile(latencies, 0.95) * 1000, 1)
-        result.max_ms = round(latencies[-1] * 1000, 1)
-        result.mean_ms = round(sum(latencies) / len(latencies) * 1000, 1)
+        result.record_latencies(latencies)
         result.per_second = round(len(latencies) / result.seconds, 1) if result.seconds else None
         if spec.items > 1 and result.per_second is not None:
             result.items_per_second = round(result.per_second * spec.items, 1)

@@ -18,7 +18,6 @@ import contextlib
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -31,7 +30,7 @@ from urllib.parse import quote
 
 from bench import databases, machine, measure, peer, plan, report, server
 from bench.client import Client
-from bench.measure import Result, Spec, percentile
+from bench.measure import Result, Spec
 from bench.textgen import SEARCH_WORD
 
 SEARCH_WORD_RU = "принтера"  # an inflected form: the index holds the stem of "принтер"
@@ -611,18 +610,12 @@ def measure_sla_tick(args: argparse.Namespace) -> list[Result]:
              "--idle-ticks", str(SLA_IDLE_TICKS), "--json"],
             timeout=_build_timeout(open_tickets),
         )  # fmt: skip
-        first.requests = 1
-        first.p50_ms = first.p95_ms = first.max_ms = first.mean_ms = data["first_ms"]
-        first.seconds = round(data["first_ms"] / 1000, 3)
+        for result, ticks_ms in ((first, [data["first_ms"]]), (idle, data["idle_ms"])):
+            result.requests = len(ticks_ms)
+            result.seconds = round(sum(ticks_ms) / 1000, 3)
+            result.record_latencies([ms / 1000 for ms in ticks_ms])
         first.queries = data["first_queries"]
         first.note = f"{data['first_firings']} firings; load {load}"
-        ticks = sorted(data["idle_ms"])
-        idle.requests = len(ticks)
-        idle.p50_ms = round(statistics.median(ticks), 1)
-        idle.p95_ms = percentile(ticks, 0.95)
-        idle.max_ms = ticks[-1]
-        idle.mean_ms = round(statistics.fmean(ticks), 1)
-        idle.seconds = round(sum(ticks) / 1000, 3)
         idle.queries = data["idle_queries"]
     except Exception as error:  # reported in the table; the rest of the run stands
         first.note = idle.note = f"failed: {error!r}"[:200]
